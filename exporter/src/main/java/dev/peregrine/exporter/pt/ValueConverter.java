@@ -116,12 +116,17 @@ final class ValueConverter {
 
     /** Builds the node of a module object at {@code path}. */
     ModuleNode module(RawObject raw, String path) throws PeregrineException {
+        if (modulesInProgress.isEmpty()) {
+            long positions = new PositionCounter().count(raw, path, 0);
+            if (moduleNodes + positions > limits.maxModuleNodes()) {
+                throw tooManyNodes();
+            }
+        }
         if (!modulesInProgress.add(raw)) {
             throw error("has a module that contains itself" + where(path));
         }
         if (++moduleNodes > limits.maxModuleNodes()) {
-            throw new PeregrineException(ErrorCode.TOO_LARGE, label + " expands to more than "
-                    + limits.maxModuleNodes() + " module nodes (shared modules repeated); refusing to build it");
+            throw tooManyNodes();
         }
         enter(path);
         try {
@@ -170,6 +175,54 @@ final class ValueConverter {
         } finally {
             depth--;
             modulesInProgress.remove(raw);
+        }
+    }
+
+    private PeregrineException tooManyNodes() {
+        return new PeregrineException(ErrorCode.TOO_LARGE, label + " expands to more than "
+                + limits.maxModuleNodes() + " module nodes (modules shared from many places); refusing to build it");
+    }
+
+    /**
+     * Counts the nodes a module tree expands to (one per position, as {@link #module} builds them) in time linear
+     * in the number of distinct module objects, so that a pickle sharing modules exponentially is refused before
+     * anything is built. Also finds modules that contain themselves.
+     */
+    private final class PositionCounter {
+        private final Map<Object, Long> counted = new IdentityHashMap<>();
+        private final Set<Object> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
+
+        long count(RawObject m, String path, int level) throws PeregrineException {
+            Long known = counted.get(m);
+            if (known != null) {
+                return known;
+            }
+            if (level > limits.maxNesting()) {
+                throw new PeregrineException(ErrorCode.TOO_LARGE, label + " nests modules deeper than "
+                        + limits.maxNesting() + " levels" + where(path));
+            }
+            if (!inProgress.add(m)) {
+                throw error("has a module that contains itself" + where(path));
+            }
+            long n = 1;
+            for (Map.Entry<String, Object> e : m.state().entrySet()) {
+                Object v = e.getValue();
+                if (e.getKey().equals("_modules") && v instanceof Map) {
+                    for (Map.Entry<?, ?> c : ((Map<?, ?>) v).entrySet()) {
+                        if (c.getValue() instanceof RawObject && ((RawObject) c.getValue()).isModule()) {
+                            n += count((RawObject) c.getValue(), join(path, String.valueOf(c.getKey())), level + 1);
+                        }
+                    }
+                } else if (v instanceof RawObject && ((RawObject) v).isModule()) {
+                    n += count((RawObject) v, join(path, e.getKey()), level + 1);
+                }
+                if (n > limits.maxModuleNodes()) {
+                    throw tooManyNodes();
+                }
+            }
+            inProgress.remove(m);
+            counted.put(m, n);
+            return n;
         }
     }
 
