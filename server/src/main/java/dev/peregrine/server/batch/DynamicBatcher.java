@@ -225,6 +225,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
                     + policy.maxQueueBytes() + " bytes of model '" + name + "'";
             case QUEUE_ITEMS -> "queue of model '" + name + "' is full (" + policy.maxQueueItems() + " requests)";
             case QUEUE_BYTES -> "queue of model '" + name + "' is full (" + policy.maxQueueBytes() + " bytes)";
+            case NOT_READY -> "model '" + name + "' is not ready";
         };
     }
 

@@ -15,7 +15,9 @@ public enum RejectReason {
     /** The request alone is larger than {@code maxQueueBytes}; retrying cannot help. */
     ITEM_TOO_LARGE(ErrorCode.TOO_LARGE),
     /** The request's deadline had already passed when it was submitted. */
-    DEADLINE_PASSED(ErrorCode.DEADLINE_EXCEEDED);
+    DEADLINE_PASSED(ErrorCode.DEADLINE_EXCEEDED),
+    /** The model is still loading or failed to load. */
+    NOT_READY(ErrorCode.UNAVAILABLE);
 
     private final ErrorCode code;
 
