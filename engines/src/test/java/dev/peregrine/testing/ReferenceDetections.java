@@ -26,8 +26,11 @@ public final class ReferenceDetections {
         return out;
     }
 
-    /** Outcome of a successful match: the worst IoU and the largest score difference over matched pairs. */
-    public record Match(int count, double worstIou, double worstScoreDiff) {
+    /**
+     * Outcome of a successful match: the worst IoU over pairs matched by IoU, the largest score difference over
+     * all pairs, and how many degenerate pairs matched coordinate-wise instead.
+     */
+    public record Match(int count, double worstIou, double worstScoreDiff, int matchedByCoordinates) {
     }
 
     /**
@@ -43,6 +46,7 @@ public final class ReferenceDetections {
         boolean[] used = new boolean[actual.size()];
         double worstIou = 1;
         double worstDiff = 0;
+        int byCoordinates = 0;
         for (Detection e : expected) {
             int bestIdx = -1;
             double bestIou = -1;
@@ -66,7 +70,12 @@ public final class ReferenceDetections {
                         bestIdx < 0 ? ", no same-class box within the score tolerance" : "", nearest(e, actual)));
             }
             used[bestIdx] = true;
-            worstIou = Math.min(worstIou, bestIou);
+            double realIou = actual.get(bestIdx).iou(e);
+            if (realIou >= minIou) {
+                worstIou = Math.min(worstIou, realIou);
+            } else {
+                byCoordinates++;
+            }
             worstDiff = Math.max(worstDiff, Math.abs(actual.get(bestIdx).score() - e.score()));
         }
         if (actual.size() != expected.size()) {
@@ -79,7 +88,7 @@ public final class ReferenceDetections {
             throw new AssertionError(what + ": " + actual.size() + " detections, reference has " + expected.size()
                     + "; unmatched: " + extra);
         }
-        return new Match(expected.size(), worstIou, worstDiff);
+        return new Match(expected.size(), worstIou, worstDiff, byCoordinates);
     }
 
     private static double maxCoordDiff(Detection a, Detection b) {
