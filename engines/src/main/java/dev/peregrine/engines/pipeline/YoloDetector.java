@@ -1,5 +1,7 @@
 package dev.peregrine.engines.pipeline;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+
 import dev.peregrine.engines.DetectOptions;
 import dev.peregrine.engines.Detection;
 import dev.peregrine.engines.Detector;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
  * The YOLO {@link Detector}: encoded image → letterbox (as Ultralytics' predictor) → engine → head decoder + NMS →
@@ -156,6 +159,19 @@ public final class YoloDetector implements Detector {
             }
         }
         return Collections.unmodifiableList(results);
+    }
+
+    /**
+     * Runs one grey image through letterbox, engine and decoder, so that one-time costs (native library loading,
+     * ONNX Runtime's first-run allocations, JIT) are paid before anything is timed or served.
+     */
+    public void warmUp() throws PeregrineException {
+        try (Scalar grey = new Scalar(LetterboxedImage.PAD_VALUE, LetterboxedImage.PAD_VALUE,
+                LetterboxedImage.PAD_VALUE, 0);
+             Mat image = new Mat(height, width, CV_8UC3, grey);
+             LetterboxedImage img = LetterboxedImage.of(image, width, height)) {
+            detect(List.of(img), DetectOptions.defaults());
+        }
     }
 
     /** Checks that every image came from a detector of this input size and is still open. */
