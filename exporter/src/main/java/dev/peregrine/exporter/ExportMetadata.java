@@ -35,8 +35,9 @@ final class ExportMetadata {
         m.put("author", "Ultralytics");
         m.put("date", model.rootString("date", FIXED_DATE));
         m.put("version", model.rootString("version", VERSION));
-        m.put("license", model.rootString("license", LICENSE));
-        m.put("docs", model.rootString("docs", DOCS));
+        // Ultralytics writes its own licence and docs strings here, not the checkpoint's (they differ).
+        m.put("license", LICENSE);
+        m.put("docs", DOCS);
         m.put("stride", Integer.toString(model.maxStride()));
         Task task = model.task();
         m.put("task", task.ultralyticsName());
