@@ -55,7 +55,7 @@ public final class Exporter {
         p.stage("writing " + out);
         long bytes = OnnxModels.write(exported.model(), out);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        LOG.info("exported {} to {} ({} bytes) in {} ms", pt, out, bytes, took.toMillis());
+        LOG.debug("exported {} to {} ({} bytes) in {} ms", pt, out, bytes, took.toMillis());
         return new ExportResult(out, exported.info(), took);
     }
 
