@@ -4,6 +4,7 @@ import dev.peregrine.engines.Detector;
 import dev.peregrine.engines.EngineConfig;
 import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.engines.pipeline.YoloDetector;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,5 +66,14 @@ public final class DefaultModelLoader implements ModelLoader {
             throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "no detector opened for " + engineFile);
         }
         return d;
+    }
+
+    /** The engine and execution provider (e.g. {@code onnxruntime-cpu}) for YOLO detectors. */
+    @Override
+    public String engineDescription(ModelSpec spec, Detector detector) {
+        if (detector instanceof YoloDetector yolo) {
+            return yolo.engineDescription();
+        }
+        return ModelLoader.super.engineDescription(spec, detector);
     }
 }

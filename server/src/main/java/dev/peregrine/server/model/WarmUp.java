@@ -7,12 +7,12 @@ import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.PreparedImage;
 
 import javax.imageio.ImageIO;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Collections;
 
 /**
@@ -38,13 +38,9 @@ final class WarmUp {
         int w = info != null && info.inputWidth() > 0 ? info.inputWidth() : 640;
         int h = info != null && info.inputHeight() > 0 ? info.inputHeight() : 640;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = img.createGraphics();
-        try {
-            g.setColor(new Color(114, 114, 114));
-            g.fillRect(0, 0, w, h);
-        } finally {
-            g.dispose();
-        }
+        // Fill the raster directly rather than through Graphics2D, which would initialise AWT's graphics
+        // environment in a headless server for nothing.
+        Arrays.fill(((DataBufferByte) img.getRaster().getDataBuffer()).getData(), (byte) 114);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(img, "png", out);

@@ -402,7 +402,36 @@ class DynamicBatcherTest {
         FakeRunner r1 = new FakeRunner();
         FakeRunner r2 = new FakeRunner();
         BatchPolicy p = new BatchPolicy(4, new int[]{2}, Duration.ofMillis(1), 64, 32, Duration.ofSeconds(30));
+        AtomicInteger leftQueue = new AtomicInteger();
+        AtomicInteger rejectedEvents = new AtomicInteger();
+        BatcherListener counting = new BatcherListener() {
+            @Override
+            public void rejected(RejectReason reason) {
+                rejectedEvents.incrementAndGet();
+            }
+
+            @Override
+            public void dequeued(long queuedNanos) {
+                leftQueue.incrementAndGet();
+            }
+
+            @Override
+            public void expired(long queuedNanos) {
+                leftQueue.incrementAndGet();
+            }
+
+            @Override
+            public void cancelled(long queuedNanos) {
+                leftQueue.incrementAndGet();
+            }
+
+            @Override
+            public void abandoned(long queuedNanos) {
+                leftQueue.incrementAndGet();
+            }
+        };
         DynamicBatcher<Integer, String> b = DynamicBatcher.<Integer, String>builder("stress", p)
+                .listener(counting)
                 .runner(r1).runner(r2)
                 .releaser(id -> releases.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet())
                 .build();
@@ -456,6 +485,9 @@ class DynamicBatcherTest {
             assertThat(released(id)).as("releases of refused item %d", id).isZero();
         }
         assertThat(completions).hasValue(accepted.size());
+        // Every accepted request left the queue exactly once, by exactly one route.
+        assertThat(leftQueue).hasValue(accepted.size());
+        assertThat(rejectedEvents).hasValue(refused.size());
         assertThat(b.stats()).isEqualTo(new QueueStats(0, 0));
     }
 

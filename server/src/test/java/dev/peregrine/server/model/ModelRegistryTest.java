@@ -176,6 +176,24 @@ class ModelRegistryTest {
     }
 
     @Test
+    void metricsFollowServedTraffic() throws Exception {
+        ServerMetrics metrics = new ServerMetrics();
+        ModelRegistry r = load(List.of(spec("m", 2, 1)), s -> new FakeDetector(2, events), metrics);
+        ServedModel m = r.get("m").orElseThrow();
+        CompletableFuture<List<Detection>> f1 = m.submit(new FakeDetector.FakeImage(1, 100), null, null);
+        CompletableFuture<List<Detection>> f2 = m.submit(new FakeDetector.FakeImage(2, 100), null, null);
+        f1.get(WAIT_S, TimeUnit.SECONDS);
+        f2.get(WAIT_S, TimeUnit.SECONDS);
+        String text = metrics.scrape();
+        assertThat(text)
+                .contains("peregrine_queue_latency_seconds_count{model=\"m\"} 2")
+                .contains("peregrine_batch_size_bucket{model=\"m\",le=\"2.0\"}")
+                .contains("peregrine_engine_busy_seconds_total{instance=\"0\",model=\"m\"}")
+                .contains("peregrine_queue_items{model=\"m\"} 0.0")
+                .contains("peregrine_queue_bytes{model=\"m\"} 0.0");
+    }
+
+    @Test
     void maxBatchIsLoweredToTheEngineLimit() throws Exception {
         ModelRegistry r = load(List.of(spec("m", 8, 1)), s -> new FakeDetector(2, events), null);
         assertThat(r.get("m").orElseThrow().policy().maxBatch()).isEqualTo(2);
