@@ -102,7 +102,7 @@ public final class BenchCommand implements Callable<Integer>, PeregrineSubcomman
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         ConsoleProgress progress = new ConsoleProgress(stdout, stderr, System.console() != null);
-        BenchReport report = new BenchRunner(settings, progress, DjlPeer::open).run();
+        BenchReport report = new BenchRunner(settings, progress, DjlPeer.FACTORY).run();
         progress.stage("writing the report to " + settings.out());
         List<Path> files = ReportFiles.write(report, settings.out());
         progress.clear();

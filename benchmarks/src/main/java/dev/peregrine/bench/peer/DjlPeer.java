@@ -17,20 +17,18 @@ import dev.peregrine.bench.report.Agreement;
 import dev.peregrine.bench.report.ComparisonRow;
 import dev.peregrine.bench.report.RowStatus;
 import dev.peregrine.bench.report.Stage;
-import dev.peregrine.bench.run.BenchProgress;
 import dev.peregrine.bench.run.EncodedImage;
 import dev.peregrine.bench.run.Peer;
 import dev.peregrine.bench.run.PeerContext;
+import dev.peregrine.bench.run.PeerFactory;
 import dev.peregrine.bench.run.ReferenceCheck;
-import dev.peregrine.bench.run.TimedLoop;
+import dev.peregrine.bench.run.Subject;
 import dev.peregrine.engines.Detection;
 import dev.peregrine.engines.ModelInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * DJL 0.36 as the peer: ONNX Runtime engine for the model, PyTorch engine for its NDArray image operations, all
@@ -87,6 +85,20 @@ public final class DjlPeer implements Peer {
         this.workaround = b;
     }
 
+    /** The factory the bench command hands to the runner. */
+    public static final PeerFactory FACTORY = new PeerFactory() {
+        @Override
+        public void initialise() {
+            System.setProperty("ai.djl.offline", "true");
+            ai.djl.engine.Engine.getEngine("OnnxRuntime");
+        }
+
+        @Override
+        public Peer open(PeerContext ctx) {
+            return DjlPeer.open(ctx);
+        }
+    };
+
     /**
      * Loads the three configurations. Sets {@code ai.djl.offline=true} first so that DJL never downloads an
      * engine; the PyTorch natives come from the {@code pytorch-native-cpu} jar on the class path.
@@ -123,25 +135,36 @@ public final class DjlPeer implements Peer {
     }
 
     @Override
-    public List<ComparisonRow> measure(List<Integer> batches, Duration warmUp, Duration duration,
-            BenchProgress progress) {
-        List<ComparisonRow> out = new ArrayList<>();
-        out.add(tryDocumented());
-        for (int b : batches) {
-            out.add(timed(WORKAROUND, Stage.END_TO_END, b, warmUp, duration, progress, imgs -> {
-                try (Predictor<Image, DetectedObjects> p = workaround.newPredictor()) {
-                    p.batchPredict(imgs);
-                }
-            }));
+    public List<ComparisonRow> preflight() {
+        return List.of(tryDocumented());
+    }
+
+    @Override
+    public List<Subject> subjects(int batch) {
+        return List.of(
+                new Subject("djl", WORKAROUND, Stage.END_TO_END, batch, measured -> {
+                    List<Image> imgs = decodeNext(batch);
+                    try (Predictor<Image, DetectedObjects> p = workaround.newPredictor()) {
+                        p.batchPredict(imgs);
+                    }
+                    return batch;
+                }),
+                new Subject("djl", RAW, Stage.PRE_AND_RUN, batch, measured -> {
+                    List<Image> imgs = decodeNext(batch);
+                    try (Predictor<Image, Integer> p = raw.newPredictor()) {
+                        p.batchPredict(imgs);
+                    }
+                    return batch;
+                }));
+    }
+
+    /** The next {@code batch} images, decoded by DJL's image factory (part of the timed work). */
+    private List<Image> decodeNext(int batch) throws IOException {
+        List<Image> imgs = new ArrayList<>(batch);
+        for (int i = 0; i < batch; i++) {
+            imgs.add(decode(nextImage().bytes()));
         }
-        for (int b : batches) {
-            out.add(timed(RAW, Stage.PRE_AND_RUN, b, warmUp, duration, progress, imgs -> {
-                try (Predictor<Image, Integer> p = raw.newPredictor()) {
-                    p.batchPredict(imgs);
-                }
-            }));
-        }
-        return out;
+        return imgs;
     }
 
     /** One predict with the documented arguments: measured only if it works. */
@@ -163,32 +186,6 @@ public final class DjlPeer implements Peer {
                     + "rows - maxBox (default maxBox 8400, i.e. a 640x640 input), so a smaller output is read at "
                     + "negative indices, and with maxBox = rows it skips row 0; maxBox = rows + 1 reads every row");
             return ComparisonRow.notRun("djl", DOCUMENTED, Stage.END_TO_END, 1, RowStatus.FAILED, what);
-        }
-    }
-
-    /** A DJL call on a batch of decoded images. */
-    @FunctionalInterface
-    private interface BatchCall {
-        void run(List<Image> images) throws TranslateException;
-    }
-
-    private ComparisonRow timed(String variant, Stage stage, int batch, Duration warmUp, Duration duration,
-            BenchProgress progress, BatchCall call) {
-        try {
-            TimedLoop.Result r = TimedLoop.run("djl " + variant + " batch " + batch, warmUp, duration, measured -> {
-                List<Image> imgs = new ArrayList<>(batch);
-                for (int i = 0; i < batch; i++) {
-                    imgs.add(decode(nextImage().bytes()));
-                }
-                call.run(imgs);
-                return batch;
-            }, progress);
-            progress.result(String.format(Locale.ROOT, "djl [%s] batch %-3d %8.1f images/s  p50 %7.2f ms", variant,
-                    batch, r.imagesPerSecond(), r.latency().p50Ms()));
-            return new ComparisonRow("djl", variant, stage, batch, RowStatus.OK, "", r.imagesPerSecond(),
-                    r.latency());
-        } catch (Exception e) {
-            return ComparisonRow.notRun("djl", variant, stage, batch, RowStatus.FAILED, String.valueOf(e));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.peregrine.bench.run;
 
 import dev.peregrine.bench.BenchFormat;
+import dev.peregrine.bench.OptionParsers;
 import dev.peregrine.bench.ProcessMemory;
 import dev.peregrine.bench.report.Agreement;
 import dev.peregrine.bench.report.BenchReport;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.function.Function;
 
 /**
  * Runs a whole {@code peregrine bench}: every format x batch end to end, the bare ONNX Runtime baseline, Peregrine
@@ -41,15 +41,15 @@ import java.util.function.Function;
  * unreadable inputs end the run with an exception.
  */
 public final class BenchRunner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BenchRunner.class);
     /** Ultralytics' predict settings: what Peregrine serves and what DJL is configured with. */
     private static final DetectOptions PREDICT = DetectOptions.defaults();
 
     private final BenchSettings s;
     private final BenchProgress progress;
-    private final Function<PeerContext, Peer> djl;
+    private final PeerFactory djl;
     private final List<BenchRow> rows = new ArrayList<>();
     private final List<ComparisonRow> comparisons = new ArrayList<>();
-    private final List<ComparisonRow> ours = new ArrayList<>();
     private final List<Agreement> agreements = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private ModelInfo fp32Info;
@@ -57,9 +57,9 @@ public final class BenchRunner {
     /**
      * @param settings the parsed options
      * @param progress receives progress
-     * @param djl      opens the DJL peer (a function so that DJL's classes load only when asked for)
+     * @param djl      opens the DJL peer (behind an interface so that DJL's classes load only when asked for)
      */
-    public BenchRunner(BenchSettings settings, BenchProgress progress, Function<PeerContext, Peer> djl) {
+    public BenchRunner(BenchSettings settings, BenchProgress progress, PeerFactory djl) {
         this.s = settings;
         this.progress = progress;
         this.djl = djl;
@@ -71,6 +71,9 @@ public final class BenchRunner {
         List<Double> loadBefore = SystemInfo.loadAverages();
         List<JmhResult> jmh = s.jmh() == null ? List.of() : JmhJson.read(s.jmh());
         Map<String, String> versions = new LinkedHashMap<>(SystemInfo.versions());
+        if (s.model() != null && s.peers().contains("djl")) {
+            initialiseDjl();
+        }
         if (s.model() != null) {
             measureModel(versions);
         }
@@ -103,10 +106,7 @@ public final class BenchRunner {
             notes.add("no onnx-fp32 model, so no baseline or peer comparison: " + fp32.skipReason());
             return;
         }
-        baselines(fp32.file(), images);
-        for (String peer : s.peers()) {
-            runPeer(peer, fp32.file(), images, check, versions);
-        }
+        compare(fp32.file(), images, check, versions);
         if (s.data() != null && MapEvaluation.unavailableReason() != null) {
             notes.add(MapEvaluation.unavailableReason() + "; the mAP columns are empty");
         }
@@ -187,20 +187,18 @@ public final class BenchRunner {
             return BenchRow.notRun(f.id(), b, RowStatus.SKIPPED, reason, fileBytes);
         }
         try {
-            BenchRow row = bench.measure(f.id(), b, s.warmUp(), s.duration(), progress);
-            if (f == BenchFormat.ONNX_FP32) {
-                ours.add(new ComparisonRow("peregrine", "YoloDetector", Stage.END_TO_END, b, RowStatus.OK, "",
-                        row.imagesPerSecond(), row.latency()));
-            }
-            return row;
+            return bench.measure(f.id(), b, s.warmUp(), s.duration(), progress);
         } catch (Exception e) {
             progress.result(String.format(Locale.ROOT, "%-10s batch %-3d failed: %s", f.id(), b, e));
             return BenchRow.notRun(f.id(), b, RowStatus.FAILED, String.valueOf(e.getMessage()), fileBytes);
         }
     }
 
-    /** The bare ONNX Runtime call and Peregrine's pre-process + run stage, at every batch. */
-    private void baselines(Path onnx, List<EncodedImage> images) {
+    /**
+     * The comparison: at every batch, the bare ONNX Runtime call, Peregrine end to end and (with peers)
+     * Peregrine's decode + pre-process + run stage and the peers' configurations, measured in alternation.
+     */
+    private void compare(Path onnx, List<EncodedImage> images, ReferenceCheck check, Map<String, String> versions) {
         if (fp32Info == null) {
             notes.add("onnx-fp32 was not measured, so there is no baseline comparison");
             return;
@@ -209,68 +207,90 @@ public final class BenchRunner {
         int w = fp32Info.inputWidth();
         List<Integer> batches = s.batches().stream().filter(b -> fp32Info.dynamicBatch() || b == fp32Info.batch())
                 .toList();
-        try (OrtBaseline ort = new OrtBaseline(onnx, s.effectiveThreads())) {
-            for (int b : batches) {
-                comparisons.add(guard("onnxruntime", "OrtSession.run (Java API)", Stage.MODEL_RUN, b,
-                        () -> ort.measure(b, h, w, s.warmUp(), s.duration(), progress)));
-            }
-        } catch (PeregrineException e) {
-            batches.forEach(b -> comparisons.add(ComparisonRow.notRun("onnxruntime", "OrtSession.run (Java API)",
-                    Stage.MODEL_RUN, b, RowStatus.FAILED, e.getMessage())));
-        }
-        comparisons.addAll(ours);
-        if (s.peers().isEmpty()) {
-            return;
-        }
-        String variant = "ImageDecoder + LetterboxedImage + InputBatch + Engine.run";
-        try (Engine engine = Engines.open(new EngineConfig(onnx, Device.CPU, s.maxBatch(),
-                OrtOptions.defaults().withIntraOpThreads(s.threads())));
+        EngineConfig config = new EngineConfig(onnx, Device.CPU, s.maxBatch(),
+                OrtOptions.defaults().withIntraOpThreads(s.threads()));
+        List<Peer> peers = new ArrayList<>();
+        try (OrtBaseline ort = new OrtBaseline(onnx, s.effectiveThreads());
+             YoloDetector detector = YoloDetector.open(config);
+             Engine engine = Engines.open(config);
              StageBench stage = new StageBench(engine, images)) {
-            for (int b : batches) {
-                comparisons.add(guard("peregrine", variant, Stage.PRE_AND_RUN, b,
-                        () -> stage.measure(b, s.warmUp(), s.duration(), progress)));
+            for (String name : s.peers()) {
+                Peer p = openPeer(name, onnx, images, versions);
+                if (p != null) {
+                    peers.add(p);
+                    comparisons.addAll(p.preflight());
+                }
             }
+            detector.warmUp();
+            PipelineBench e2e = new PipelineBench(detector, images, PREDICT);
+            int rounds = Interleaved.rounds(s.duration());
+            for (int b : batches) {
+                progress.stage("comparison at batch " + b + ": " + rounds + " alternating round(s) of "
+                        + OptionParsers.format(s.duration().dividedBy(rounds)) + " per subject");
+                List<Subject> subjects = new ArrayList<>();
+                subjects.add(ort.subject(b, h, w));
+                subjects.add(e2e.subject(b));
+                if (!peers.isEmpty()) {
+                    subjects.add(stage.subject(b));
+                }
+                for (Peer p : peers) {
+                    subjects.addAll(p.subjects(b));
+                }
+                comparisons.addAll(Interleaved.run(subjects, s.warmUp(), s.duration(), rounds, progress));
+            }
+            if (check != null) {
+                for (Peer p : peers) {
+                    progress.stage(p.name() + ": comparing detections with " + s.reference().getFileName());
+                    agreements.addAll(p.agreements(check));
+                }
+            }
+            peers.forEach(p -> notes.addAll(p.notes()));
         } catch (PeregrineException e) {
-            batches.forEach(b -> comparisons.add(ComparisonRow.notRun("peregrine", variant, Stage.PRE_AND_RUN, b,
-                    RowStatus.FAILED, e.getMessage())));
+            notes.add("the comparison could not run: " + e.getMessage());
+        } finally {
+            peers.forEach(Peer::close);
         }
     }
 
-    private void runPeer(String name, Path onnx, List<EncodedImage> images, ReferenceCheck check,
-            Map<String, String> versions) {
+    private Peer openPeer(String name, Path onnx, List<EncodedImage> images, Map<String, String> versions) {
         if (!name.equals("djl")) {
             notes.add("unknown peer '" + name + "' ignored");
-            return;
+            return null;
         }
         progress.stage("loading DJL (offline) with " + onnx.getFileName());
-        try (Peer peer = djl.apply(new PeerContext(onnx, fp32Info, images, s.effectiveThreads()))) {
-            comparisons.addAll(peer.measure(s.batches().stream().filter(b -> fp32Info.dynamicBatch()
-                    || b == fp32Info.batch()).toList(), s.warmUp(), s.duration(), progress));
-            if (check != null) {
-                progress.stage("DJL: comparing detections with " + s.reference().getFileName());
-                agreements.addAll(peer.agreements(check));
-            }
-            notes.addAll(peer.notes());
+        try {
+            Peer p = djl.open(new PeerContext(onnx, fp32Info, images, s.effectiveThreads()));
             versions.put("djl", "0.36.0 (onnxruntime-engine, pytorch-engine 2.7.1 for image ops)");
+            return p;
         } catch (RuntimeException | LinkageError e) {
             // DJL missing from the class path (e.g. the JMH uber jar) or failing to start its engines
             comparisons.add(ComparisonRow.notRun("djl", "any", Stage.END_TO_END, 1, RowStatus.FAILED,
-                    "DJL could not start: " + e));
+                    "DJL could not start: " + causes(e)));
+            LOG.warn("DJL could not start", e);
+            return null;
         }
     }
 
-    /** A measurement that may fail: its failure becomes a row. */
-    @FunctionalInterface
-    private interface Measurement {
-        ComparisonRow run() throws Exception;
-    }
-
-    private static ComparisonRow guard(String subject, String variant, Stage stage, int batch, Measurement m) {
+    /** Starts DJL before Peregrine touches ONNX Runtime (see {@link PeerFactory#initialise()}). */
+    private void initialiseDjl() {
+        progress.stage("starting DJL's engines (offline)");
         try {
-            return m.run();
-        } catch (Exception e) {
-            return ComparisonRow.notRun(subject, variant, stage, batch, RowStatus.FAILED, String.valueOf(e));
+            djl.initialise();
+            notes.add("DJL's ONNX Runtime engine insists on creating the process-wide OrtEnvironment itself (with "
+                    + "threading options; ONNX Runtime refuses once one exists), so bench starts DJL first when "
+                    + "--peer djl is given. Peregrine's sessions keep their own per-session thread pools.");
+        } catch (RuntimeException | LinkageError e) {
+            notes.add("DJL could not start: " + causes(e));
         }
+    }
+
+    /** {@code e} and its causes, one after the other, for a report cell. */
+    static String causes(Throwable e) {
+        StringBuilder sb = new StringBuilder(e.toString());
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            sb.append(" <- ").append(c);
+        }
+        return sb.toString();
     }
 
     /** mAP50 and mAP50-95 of the format on {@code --data}, or null (not asked, or failed: noted). */
@@ -299,8 +319,8 @@ public final class BenchRunner {
 
     private Map<String, String> settings() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("duration", dev.peregrine.bench.OptionParsers.format(s.duration()));
-        m.put("warmup", dev.peregrine.bench.OptionParsers.format(s.warmUp()));
+        m.put("duration", OptionParsers.format(s.duration()));
+        m.put("warmup", OptionParsers.format(s.warmUp()));
         m.put("batches", s.batches().toString());
         m.put("formats", s.formats().toString());
         m.put("ort_intra_op_threads", Integer.toString(s.effectiveThreads()));

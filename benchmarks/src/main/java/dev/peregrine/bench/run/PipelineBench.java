@@ -65,6 +65,12 @@ public final class PipelineBench {
                 r.latency(), stages, null, null, null, null, null, null);
     }
 
+    /** The end-to-end call at {@code batch} as a comparison subject (stage timings are not kept). */
+    public Subject subject(int batch) {
+        return new Subject("peregrine", "YoloDetector", dev.peregrine.bench.report.Stage.END_TO_END, batch,
+                measured -> call(batch, false));
+    }
+
     private int call(int batch, boolean measured) throws PeregrineException {
         List<LetterboxedImage> prepared = new ArrayList<>(batch);
         int w = detector.info().inputWidth();

@@ -1,7 +1,5 @@
 package dev.peregrine.bench.run;
 
-import dev.peregrine.bench.report.ComparisonRow;
-import dev.peregrine.bench.report.RowStatus;
 import dev.peregrine.bench.report.Stage;
 import dev.peregrine.engines.Engine;
 import dev.peregrine.engines.PeregrineException;
@@ -9,9 +7,7 @@ import dev.peregrine.engines.image.ImageDecoder;
 import dev.peregrine.engines.image.InputBatch;
 import dev.peregrine.engines.image.LetterboxedImage;
 import dev.peregrine.engines.pipeline.YoloDetector;
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -35,15 +31,15 @@ public final class StageBench implements AutoCloseable {
         this.batch = new InputBatch(engine.maxBatch(), engine.info().inputHeight(), engine.info().inputWidth());
     }
 
-    /** Measures {@code size} images per call. */
-    public ComparisonRow measure(int size, Duration warmUp, Duration duration, BenchProgress progress)
-            throws Exception {
-        TimedLoop.Result r = TimedLoop.run("peregrine pre+run batch " + size, warmUp, duration,
-                measured -> call(size), progress);
-        progress.result(String.format(Locale.ROOT, "peregrine  decode+pre+run batch %-3d %8.1f images/s  p50 %7.2f ms",
-                size, r.imagesPerSecond(), r.latency().p50Ms()));
-        return new ComparisonRow("peregrine", "ImageDecoder + LetterboxedImage + InputBatch + Engine.run",
-                Stage.PRE_AND_RUN, size, RowStatus.OK, "", r.imagesPerSecond(), r.latency());
+    /** Variant name for reports. */
+    public static final String VARIANT = "ImageDecoder + LetterboxedImage + InputBatch + Engine.run";
+
+    /** The decode + pre-process + run call at {@code size} images as a comparison subject. */
+    public Subject subject(int size) {
+        if (size > engine.maxBatch()) {
+            throw new IllegalArgumentException("batch " + size + " exceeds the engine's " + engine.maxBatch());
+        }
+        return new Subject("peregrine", VARIANT, Stage.PRE_AND_RUN, size, measured -> call(size));
     }
 
     private int call(int size) throws PeregrineException {
