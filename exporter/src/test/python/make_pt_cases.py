@@ -138,8 +138,9 @@ def dumps(obj, protocol=2):
 
 
 def tensor(storage, offset, size, stride, param=False):
+    """A tensor view; as torch does, a parameter wraps a tensor saved without requires_grad."""
     t = REBUILD_V2(storage, offset, tuple(size), tuple(stride), False, collections.OrderedDict())
-    return REBUILD_PARAM(t, False, collections.OrderedDict()) if param else t
+    return REBUILD_PARAM(t, True, collections.OrderedDict()) if param else t
 
 
 HOOKS_1X = ('_backward_hooks', '_forward_hooks', '_forward_pre_hooks', '_state_dict_hooks',

@@ -305,10 +305,10 @@ final class SafeUnpickler extends Unpickler {
                 return rebuildTensor(args, true);
             case REBUILD_PARAMETER:
             case REBUILD_PARAMETER_WITH_STATE:
-                if (args.length < 1 || !(args[0] instanceof TorchTensor)) {
+                if (args.length < 2 || !(args[0] instanceof TorchTensor)) {
                     throw corrupt(g.name() + " without a tensor");
                 }
-                return args[0];
+                return ((TorchTensor) args[0]).asParameter(Boolean.TRUE.equals(args[1]));
             case GETATTR:
                 return enumMember(args);
             case CODECS_ENCODE:

@@ -70,6 +70,12 @@ public final class TorchTensor {
         return new TorchTensor(storage, dtype, offset, shape.clone(), strides.clone(), n, requiresGrad);
     }
 
+    /** The same view with the {@code requires_grad} flag of the {@code nn.Parameter} that wraps it. */
+    TorchTensor asParameter(boolean parameterRequiresGrad) {
+        return parameterRequiresGrad == requiresGrad ? this
+                : new TorchTensor(storage, dtype, offset, shape, strides, numel, parameterRequiresGrad);
+    }
+
     /** The element type. */
     public DType dtype() {
         return dtype;
