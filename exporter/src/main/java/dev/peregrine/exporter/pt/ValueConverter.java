@@ -104,6 +104,12 @@ final class ValueConverter {
                 converted.put(raw, p);
                 return p;
             }
+            if (raw instanceof NumpyScalars.NumpyDType) {
+                PickledObject p = new PickledObject("numpy.dtype", Map.of(),
+                        List.of(((NumpyScalars.NumpyDType) raw).code()));
+                converted.put(raw, p);
+                return p;
+            }
             if (raw instanceof TensorStorage) {
                 throw error("holds a bare storage '" + ((TensorStorage) raw).key() + "' outside a tensor"
                         + where(path));

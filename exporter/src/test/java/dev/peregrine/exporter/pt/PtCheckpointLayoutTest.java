@@ -151,6 +151,18 @@ class PtCheckpointLayoutTest {
     }
 
     @Test
+    void readsNumpyScalarsOfOlderUltralyticsVersionsAsNumbers() throws Exception {
+        PtCheckpoint ckpt = PtCheckpoint.read(resource("numpy-scalars.pt"));
+        assertThat(ckpt.globals()).contains("numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar",
+                "numpy.dtype", "_codecs.encode");
+        assertThat(ckpt.root().get("best_fitness")).isEqualTo(0.625);
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> metrics = (Map<Object, Object>) ckpt.root().get("train_metrics");
+        assertThat(metrics).containsExactly(Map.entry("fitness", 1.5), Map.entry("count", -7L),
+                Map.entry("flag", true), Map.entry("big", 2.5));
+    }
+
+    @Test
     void infersTheTaskFromModelAndHeadClassNamesWhenArgsAreMissing() {
         assertThat(PtCheckpoint.taskFromName("SegmentationModel")).isEqualTo(Task.SEGMENT);
         assertThat(PtCheckpoint.taskFromName("Segment26")).isEqualTo(Task.SEGMENT);
