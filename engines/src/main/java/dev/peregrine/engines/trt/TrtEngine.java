@@ -19,7 +19,6 @@ import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.tensorrt.global.nvinfer.DataType;
 import org.bytedeco.tensorrt.global.nvinfer.ExecutionContextAllocationStrategy;
 import org.bytedeco.tensorrt.global.nvinfer.TensorIOMode;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
@@ -272,22 +271,12 @@ final class TrtEngine implements Engine, GpuResident {
                 throw PeregrineException.badInput(fileName + ": the plan has no tensor named " + t.name() + " (corrupt or mismatched file)");
             }
             boolean input = engine.getTensorIOMode(t.name()).value == TensorIOMode.kINPUT.value;
-            ElementType type = ElementType.fromTensorRt(dataTypeName(engine.getTensorDataType(t.name())));
+            ElementType type = TrtTypes.elementType(engine.getTensorDataType(t.name()));
             if (input != t.input() || type != t.type()) {
                 throw PeregrineException.badInput(fileName + ": tensor " + t.name() + " is " + (input ? "an input" : "an output")
                         + " of type " + type.onnxName() + " in the plan, but the header says " + t + " (corrupt or mismatched file)");
             }
         }
-    }
-
-    /** The Java constant name of a TensorRT data type, matched by value (stable across preset versions). */
-    private static String dataTypeName(DataType type) {
-        for (DataType d : DataType.values()) {
-            if (d.value == type.value) {
-                return d.name();
-            }
-        }
-        return "DataType(" + type.value + ")";
     }
 
     private static void bind(IExecutionContext context, String name, DeviceBuffer buffer) throws PeregrineException {
@@ -299,11 +288,7 @@ final class TrtEngine implements Engine, GpuResident {
     private static void setInputShape(IExecutionContext context, Dims64 dims, InputLayout layout, int batch)
             throws PeregrineException {
         long[] shape = layout.shape(batch);
-        dims.nbDims(shape.length);
-        for (int i = 0; i < shape.length; i++) {
-            dims.d(i, shape[i]);
-        }
-        if (!context.setInputShape(layout.name(), dims)) {
+        if (!context.setInputShape(layout.name(), TrtTypes.fill(dims, shape))) {
             throw failure("setInputShape(" + layout.name() + ", " + Shapes.format(shape) + ") failed: "
                     + Slf4jTrtLogger.router().lastError());
         }
@@ -311,11 +296,10 @@ final class TrtEngine implements Engine, GpuResident {
 
     private static long[] tensorShape(IExecutionContext context, String name) throws PeregrineException {
         try (Dims64 d = context.getTensorShape(name)) {
-            long[] shape = new long[d.nbDims()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = d.d(i);
-                if (shape[i] < 0) {
-                    throw failure("output " + name + " has an unresolved dimension after setting the input shape");
+            long[] shape = TrtTypes.shape(d);
+            for (long dim : shape) {
+                if (dim < 0) {
+                    throw failure("output " + name + " has shape " + Shapes.format(shape) + " after setting the input shape");
                 }
             }
             return shape;
