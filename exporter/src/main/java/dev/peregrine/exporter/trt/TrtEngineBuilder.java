@@ -33,7 +33,7 @@ public final class TrtEngineBuilder {
         progress.phase(1, PHASES, "reading " + options.onnx().getFileName());
         OnnxModelSummary onnx = OnnxModelSummary.read(options.onnx());
         BuildPreflight.checkModel(options, onnx);
-        ModelInfo info = UltralyticsOnnxInfo.of(onnx);
+        ModelInfo info = EngineModelInfo.of(onnx);
         ShapeProfile profile = ProfilePlanner.plan(onnx.inputs().get(0), info, options);
         TrtNatives.require();
         return NativeEngineBuild.run(options, onnx, info, profile, progress, start);

@@ -35,7 +35,7 @@ class ProfilePlannerTest {
     @Test
     void fixedBatchFixtureKeepsItsShape() throws Exception {
         OnnxModelSummary s = OnnxModelSummary.read(Fixtures.file("tiny/yolov8n.onnx"));
-        ModelInfo info = UltralyticsOnnxInfo.of(s);
+        ModelInfo info = EngineModelInfo.of(s);
         ShapeProfile p = ProfilePlanner.plan(s.inputs().get(0), info, opts().build());
         assertThat(p).isEqualTo(ShapeProfile.fixed(new long[] {1, 3, 160, 160}));
         assertThat(ProfilePlanner.plan(s.inputs().get(0), info, opts().batch(1).build()).isFixed()).isTrue();

@@ -30,6 +30,12 @@ final class TinyOnnx {
                 .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(elem).setShape(s))).build();
     }
 
+    /** Replaces the output with {@code output0} of {@code shape} (e.g. a detect head's {@code [B, 4+nc, N]}). */
+    TinyOnnx output(int elem, long... shape) {
+        graph.setOutput(0, value("output0", elem, shape));
+        return this;
+    }
+
     /** Adds an initializer of element type {@code elem} (also listed as a graph input, as old exporters did). */
     TinyOnnx initializer(String name, int elem) {
         graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(name).setDataType(elem).addDims(1));
