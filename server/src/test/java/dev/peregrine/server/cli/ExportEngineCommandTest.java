@@ -3,12 +3,27 @@ package dev.peregrine.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.peregrine.engines.ModelInfo;
+import dev.peregrine.engines.Precision;
+import dev.peregrine.engines.Task;
+import dev.peregrine.engines.trt.BuildSettings;
+import dev.peregrine.engines.trt.BuildTarget;
+import dev.peregrine.engines.trt.ElementType;
+import dev.peregrine.engines.trt.EngineFileHeader;
+import dev.peregrine.engines.trt.EngineTensor;
+import dev.peregrine.engines.trt.GpuIdentity;
+import dev.peregrine.engines.trt.ShapeProfile;
 import dev.peregrine.engines.trt.TrtNatives;
+import dev.peregrine.engines.trt.TrtVersion;
+import dev.peregrine.exporter.trt.EngineBuildResult;
 import dev.peregrine.testing.Fixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -71,6 +86,26 @@ class ExportEngineCommandTest {
                 .startsWith("error: --imgsz and --opset apply when exporting a .pt");
         assertThat(run("export", onnx, "--format", "engine", "--dynamic", "--min-shape", "1x3x160", "--opt-shape",
                 "1x3x160x160", "--max-shape", "1x3x160x160").rc()).isEqualTo(2);
+    }
+
+    @Test
+    void summaryLineNamesFileSizeTargetPrecisionAndBatch() {
+        var model = new ModelInfo(List.of("a"), Task.DETECT, 640, 640,
+                32, -1, false, null, 3, Precision.FP16, "onnx", Map.of());
+        var in = new EngineTensor("images", true, ElementType.FLOAT32,
+                new long[] {-1, 3, 640, 640}, new ShapeProfile(new long[] {1, 3, 640, 640},
+                new long[] {4, 3, 640, 640}, new long[] {8, 3, 640, 640}));
+        var out = new EngineTensor("output0", false, ElementType.FLOAT32,
+                new long[] {-1, 84, 8400}, null);
+        var header = EngineFileHeader.of(model,
+                new BuildTarget(new TrtVersion(11, 2, 1),
+                        new GpuIdentity("NVIDIA L4", 8, 9, 0)),
+                new BuildSettings("m.onnx", 0, -1, false, null, "2026-01-01T00:00:00Z"),
+                List.of(in, out));
+        var result = new EngineBuildResult(Path.of("m.engine"), header, 6_100_000,
+                Duration.ofMillis(84_250), false);
+        assertThat(EngineExport.summary(result))
+                .isEqualTo("built m.engine (6.1 MB, TensorRT 11.2.1 on NVIDIA L4, FP16, batch 1..8) in 84.3 s");
     }
 
     @Test
