@@ -61,6 +61,8 @@ public final class OrtEngine implements Engine {
     private final OutputSlot[] slots;
     /** Cached result views per requested batch (index = batch) so that a run returns without allocating. */
     private final EngineOutputs[] resultsByBatch;
+    /** Cached name → pinned tensor maps per run batch (index = batch), built once all shapes are known. */
+    private final Map<String, OnnxTensor>[] pinnedMaps;
     /** Engine-owned copy of the input for heap or non-native-order buffers, or for padding a static batch. */
     private FloatBuffer staging;
     private boolean warnedCopy;
@@ -107,6 +109,9 @@ public final class OrtEngine implements Engine {
             slots[i] = new OutputSlot(outputs.get(i), inputs.get(0).dim(0), runBatchCapacity());
         }
         this.resultsByBatch = new EngineOutputs[maxBatch + 1];
+        @SuppressWarnings("unchecked")
+        Map<String, OnnxTensor>[] maps = new Map[runBatchCapacity() + 1];
+        this.pinnedMaps = maps;
     }
 
     /**
@@ -176,8 +181,9 @@ public final class OrtEngine implements Engine {
         FloatBuffer data = inputView(input, batch, runBatch);
         long[] shape = {runBatch, 3, imageHeight, imageWidth};
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, data, shape)) {
-            if (allPinned(runBatch)) {
-                try (OrtSession.Result ignored = session.run(Map.of(inputName, tensor), pinnedOutputs(runBatch))) {
+            Map<String, OnnxTensor> pinned = pinnedOutputs(runBatch);
+            if (pinned != null) {
+                try (OrtSession.Result ignored = session.run(Map.of(inputName, tensor), pinned)) {
                     // outputs are already in the pinned buffers
                 }
             } else {
@@ -225,19 +231,20 @@ public final class OrtEngine implements Engine {
         return fixedBatch > 0 ? fixedBatch : maxBatch;
     }
 
-    private boolean allPinned(int runBatch) throws OrtException {
-        for (OutputSlot s : slots) {
-            if (s.pinned(env, runBatch) == null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
+    /** The pinned outputs for a run batch, or null while some output's shape is still unknown. */
     private Map<String, OnnxTensor> pinnedOutputs(int runBatch) throws OrtException {
-        Map<String, OnnxTensor> map = new HashMap<>(slots.length * 2);
-        for (OutputSlot s : slots) {
-            map.put(s.name, s.pinned(env, runBatch));
+        Map<String, OnnxTensor> map = pinnedMaps[runBatch];
+        if (map == null) {
+            Map<String, OnnxTensor> built = new HashMap<>(slots.length * 2);
+            for (OutputSlot s : slots) {
+                OnnxTensor t = s.pinned(env, runBatch);
+                if (t == null) {
+                    return null;
+                }
+                built.put(s.name, t);
+            }
+            map = Map.copyOf(built);
+            pinnedMaps[runBatch] = map;
         }
         return map;
     }
