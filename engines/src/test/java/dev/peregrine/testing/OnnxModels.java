@@ -79,6 +79,12 @@ public final class OnnxModels {
         return write(file, model(graph, Map.of()));
     }
 
+    /** A copy of {@code source} without any metadata (a "plain" ONNX file, as other exporters write). */
+    public static Path withoutMetadata(Path source, Path file) throws IOException {
+        ModelProto m = ModelProto.parseFrom(Files.readAllBytes(source));
+        return write(file, m.toBuilder().clearMetadataProps().build());
+    }
+
     /** A copy of {@code source} with metadata entries replaced or added. */
     public static Path withMetadata(Path source, Path file, Map<String, String> changes) throws IOException {
         ModelProto m = ModelProto.parseFrom(Files.readAllBytes(source));

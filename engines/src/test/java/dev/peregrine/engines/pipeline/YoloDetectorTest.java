@@ -121,6 +121,22 @@ class YoloDetectorTest {
     }
 
     @Test
+    void plainOnnxWithoutMetadataDetectsTheSameWithDefaultNames() throws Exception {
+        Path plain = OnnxModels.withoutMetadata(Fixtures.file("tiny/yolov8n.onnx"), dir.resolve("plain.onnx"));
+        byte[] bus = Files.readAllBytes(Fixtures.file("images/bus.jpg"));
+        try (YoloDetector withMeta = YoloDetector.open(EngineConfig.cpu(Fixtures.file("tiny/yolov8n.onnx")));
+             YoloDetector without = YoloDetector.open(EngineConfig.cpu(plain))) {
+            assertThat(without.info().names()).containsExactly("class0", "class1", "class2", "class3", "class4",
+                    "class5", "class6", "class7");
+            assertThat(without.info().stride()).isEqualTo(32);
+            assertThat(without.info().inputWidth()).isEqualTo(160);
+            assertThat(without.info().metadata()).isEmpty();
+            assertThat(without.detect(bus, DetectOptions.defaults()))
+                    .isEqualTo(withMeta.detect(bus, DetectOptions.defaults())).isNotEmpty();
+        }
+    }
+
+    @Test
     void corruptEmptyAndOversizedImagesAreRejectedByPrepare() throws Exception {
         byte[] bus = Files.readAllBytes(Fixtures.file("images/bus.jpg"));
         try (YoloDetector d = YoloDetector.open(EngineConfig.cpu(Fixtures.file("trained/shapes-yolov8n.onnx")))) {
