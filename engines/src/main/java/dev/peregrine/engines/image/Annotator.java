@@ -61,12 +61,13 @@ public final class Annotator {
             int[] bgrColor = ClassColors.bgr(d.classId());
             int[] textBgr = ClassColors.isLight(bgrColor) ? new int[] {0, 0, 0} : new int[] {255, 255, 255};
             String label = String.format(Locale.ROOT, "%s %.2f", info.className(d.classId()), d.score());
-            int x1 = Math.round(d.x1());
-            int y1 = Math.round(d.y1());
+            // Clamped so that a box far outside the image (a caller's bug) cannot overflow OpenCV's drawing code.
+            int x1 = clamp(d.x1(), bgr.cols());
+            int y1 = clamp(d.y1(), bgr.rows());
             try (Scalar color = new Scalar(bgrColor[0], bgrColor[1], bgrColor[2], 0);
                  Scalar textColor = new Scalar(textBgr[0], textBgr[1], textBgr[2], 0);
                  Point p1 = new Point(x1, y1);
-                 Point p2 = new Point(Math.round(d.x2()), Math.round(d.y2()));
+                 Point p2 = new Point(clamp(d.x2(), bgr.cols()), clamp(d.y2(), bgr.rows()));
                  IntPointer baseline = new IntPointer(1);
                  Size text = opencv_imgproc.getTextSize(label, font, fontScale, fontThickness, baseline)) {
                 opencv_imgproc.rectangle(bgr, p1, p2, color, lineWidth, opencv_imgproc.LINE_AA, 0);
@@ -83,6 +84,11 @@ public final class Annotator {
                 }
             }
         }
+    }
+
+    /** Rounds a coordinate and keeps it within {@code [0, size - 1]} (NaN becomes 0). */
+    private static int clamp(float v, int size) {
+        return Math.max(0, Math.min(Math.round(v), size - 1));
     }
 
     /** Encodes a BGR image as JPEG. */

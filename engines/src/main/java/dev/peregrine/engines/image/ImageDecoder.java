@@ -14,7 +14,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * predictor reads with {@code cv2.imread}.
  *
  * <p>The header is read first, by Peregrine's own code ({@link #probe}), so that unknown formats and images whose
- * pixel count exceeds the caller's limit are refused before OpenCV allocates anything. OpenCV's C++ exceptions
+ * pixel count exceeds the caller's limit are refused before OpenCV allocates anything; a structural check of the
+ * stream ({@link StreamIntegrity}) then refuses truncated JPEG, PNG and WebP data, which the codecs would
+ * otherwise half-decode or answer with huge allocations. OpenCV's C++ exceptions
  * arrive as Java exceptions through JavaCPP and are turned into {@code BAD_INPUT}; they never reach the JVM as a
  * crash. Thread-safe: every call uses only its own native objects.
  */
@@ -52,10 +54,7 @@ public final class ImageDecoder {
             throw new PeregrineException(ErrorCode.TOO_LARGE, "image is " + header.width() + "x" + header.height()
                     + " = " + header.pixels() + " pixels, more than the limit of " + maxPixels + " pixels");
         }
-        if ("jpeg".equals(header.format()) && !JpegStructure.hasEndOfImage(bytes)) {
-            throw PeregrineException.badInput("truncated jpeg: no end-of-image marker after the scan data ("
-                    + bytes.length + " bytes)");
-        }
+        StreamIntegrity.check(header, bytes);
         Mat decoded = imdecode(bytes, header);
         if (decoded.type() != CV_8UC3) {
             int type = decoded.type();

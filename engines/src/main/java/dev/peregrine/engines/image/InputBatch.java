@@ -1,5 +1,6 @@
 package dev.peregrine.engines.image;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 
@@ -14,16 +15,17 @@ import org.bytedeco.opencv.opencv_core.MatVector;
  * in one block of native memory allocated once and owned by this object.
  *
  * <p>{@link #put} converts a letterboxed BGR uint8 image into one slot with OpenCV, straight into the slot's
- * memory: {@code split} separates the B, G, R planes into reusable uint8 scratch planes, then {@code LUT} maps
- * each byte {@code v} to {@code v / 255f} (a table computed once, so the values equal Ultralytics'
- * {@code float32(v) / 255} exactly) into a float Mat header that wraps the slot's R, G or B plane. Nothing is
- * allocated per call but small Java wrapper objects. (Measured against {@code convertTo} and a plain Java loop:
- * see {@code docs/benchmarks/images.md}.)
+ * memory: {@code split} separates the B, G, R planes into reusable uint8 scratch planes, then {@code convertTo}
+ * with scale 1/255 writes each plane as float into a Mat header that wraps the slot's R, G or B plane. Nothing is
+ * allocated per call but small Java wrapper objects. Of the variants measured (a 256-entry {@code LUT}, plain
+ * Java loops; see {@code docs/benchmarks/images.md}) this is the fastest. It multiplies by 1/255 rather than
+ * dividing, so a value may differ from Ultralytics' {@code float32(v) / 255} by one float ulp (6e-8).
  *
  * <p>Not thread-safe: the scratch planes are shared by all slots, so one thread fills a batch. {@link #close()}
  * frees the memory; the {@link FloatBuffer} from {@link #buffer()} must not be used afterwards.
  */
 public final class InputBatch implements AutoCloseable {
+    private static final double SCALE = 1.0 / 255.0;
     private final int maxBatch;
     private final int height;
     private final int width;
@@ -34,7 +36,6 @@ public final class InputBatch implements AutoCloseable {
     /** Uint8 scratch planes that {@code split} fills with B, G, R. */
     private final Mat[] bgrPlanes;
     private final MatVector bgrVector;
-    private final Mat toUnit;
     private boolean closed;
 
     /**
@@ -69,12 +70,6 @@ public final class InputBatch implements AutoCloseable {
             bgrPlanes[c] = new Mat(height, width, CV_8UC1);
         }
         this.bgrVector = new MatVector(bgrPlanes);
-        this.toUnit = new Mat(1, 256, CV_32FC1);
-        try (FloatPointer table = new FloatPointer(toUnit.data())) {
-            for (int v = 0; v < 256; v++) {
-                table.put(v, v / 255f);
-            }
-        }
     }
 
     /**
@@ -94,10 +89,10 @@ public final class InputBatch implements AutoCloseable {
         }
         opencv_core.split(img.mat(), bgrVector);
         Mat[] dst = slotPlanes[slot];
-        // Tensor channel 0 is red, which split put in plane 2.
-        opencv_core.LUT(bgrPlanes[2], toUnit, dst[0]);
-        opencv_core.LUT(bgrPlanes[1], toUnit, dst[1]);
-        opencv_core.LUT(bgrPlanes[0], toUnit, dst[2]);
+        // Tensor channel 0 is red, which split put in plane 2. convertTo keeps dst's memory: same size and type.
+        bgrPlanes[2].convertTo(dst[0], CV_32F, SCALE, 0);
+        bgrPlanes[1].convertTo(dst[1], CV_32F, SCALE, 0);
+        bgrPlanes[0].convertTo(dst[2], CV_32F, SCALE, 0);
     }
 
     /**
@@ -145,7 +140,6 @@ public final class InputBatch implements AutoCloseable {
         for (Mat m : bgrPlanes) {
             m.close();
         }
-        toUnit.close();
         memory.close();
     }
 

@@ -52,13 +52,15 @@ final class JpegStructure {
     }
 
     /**
-     * True when an end-of-image marker follows the first scan. Inside entropy-coded data every 0xFF byte is
-     * followed by 0x00 (stuffing) or a restart marker, so the first 0xFF 0xD9 after the scan header is the real
-     * end of the image, not a false match.
+     * True when the stream reaches its end-of-image marker: the marker segments are walked, and after each
+     * start-of-scan the entropy-coded data is skipped (inside it every 0xFF byte is followed by 0x00 stuffing or
+     * a restart marker, so the next other marker ends the scan). Progressive JPEGs with many scans are followed
+     * the same way, so a cut between two scans is caught too.
      */
     static boolean hasEndOfImage(byte[] data) {
         try {
             ByteCursor c = new ByteCursor(data, FORMAT);
+            boolean sawScan = false;
             int pos = 2;
             while (true) {
                 int marker = readMarker(c, pos);
@@ -67,22 +69,44 @@ final class JpegStructure {
                     continue;
                 }
                 if (marker == EOI) {
-                    return false;
+                    return sawScan;
                 }
                 pos += c.u16be(pos);
                 if (marker == SOS) {
-                    break;
+                    sawScan = true;
+                    pos = endOfEntropyData(data, pos);
+                    if (pos < 0) {
+                        return false;
+                    }
                 }
             }
-            for (int i = pos; i + 1 < data.length; i++) {
-                if ((data[i] & 0xFF) == 0xFF && (data[i + 1] & 0xFF) == EOI) {
-                    return true;
-                }
-            }
-            return false;
         } catch (PeregrineException truncated) {
             return false;
         }
+    }
+
+    /** Index of the 0xFF that starts the first marker after entropy-coded data at {@code from}, or -1. */
+    private static int endOfEntropyData(byte[] data, int from) {
+        int i = from;
+        while (i < data.length) {
+            if ((data[i] & 0xFF) != 0xFF) {
+                i++;
+                continue;
+            }
+            int j = i + 1;
+            while (j < data.length && (data[j] & 0xFF) == 0xFF) {
+                j++;
+            }
+            if (j >= data.length) {
+                return -1;
+            }
+            int next = data[j] & 0xFF;
+            if (next != 0x00 && !(next >= 0xD0 && next <= 0xD7)) {
+                return i;
+            }
+            i = j + 1;
+        }
+        return -1;
     }
 
     /** The marker code at {@code pos} (after any 0xFF fill bytes); fails when no marker starts there. */

@@ -42,8 +42,10 @@ public record LetterboxGeometry(int srcWidth, int srcHeight, int dstWidth, int d
         }
         // Python computes in double: r = min(new_h / h0, new_w / w0); new_unpad = round(w0 * r), round(h0 * r).
         double r = Math.min((double) dstH / srcH, (double) dstW / srcW);
-        int newW = (int) Math.rint(srcW * r);
-        int newH = (int) Math.rint(srcH * r);
+        // At least one pixel: for extreme aspect ratios (e.g. 5000x2 into 640) Python would ask cv2.resize for
+        // a zero size and fail; one row or column keeps such inputs answerable.
+        int newW = Math.max(1, (int) Math.rint(srcW * r));
+        int newH = Math.max(1, (int) Math.rint(srcH * r));
         double dw = (dstW - newW) / 2.0;
         double dh = (dstH - newH) / 2.0;
         int left = (int) Math.rint(dw - 0.1);

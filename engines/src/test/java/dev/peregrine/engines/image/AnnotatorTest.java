@@ -48,6 +48,15 @@ class AnnotatorTest {
         }
     }
 
+    @Test
+    void boxesOutsideTheImageAndUnknownClassesAreDrawnWithoutFailing() {
+        try (Mat img = TestImages.gradient(50, 40)) {
+            Annotator.draw(img, List.of(new Detection(-1e9f, -5f, 1e9f, 1e12f, 1f, 99),
+                    new Detection(Float.NaN, 3f, 20f, Float.POSITIVE_INFINITY, 0.1f, -1)), INFO);
+            assertThat(img.cols()).isEqualTo(50);
+        }
+    }
+
     private static boolean samePixel(UByteIndexer a, UByteIndexer b, int y, int x) {
         return a.get(y, x, 0) == b.get(y, x, 0) && a.get(y, x, 1) == b.get(y, x, 1) && a.get(y, x, 2) == b.get(y, x, 2);
     }

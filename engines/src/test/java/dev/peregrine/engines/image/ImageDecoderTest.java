@@ -170,6 +170,22 @@ class ImageDecoderTest {
     }
 
     @Test
+    void pngChunkDeclaringMoreBytesThanPresentIsRefusedBeforeOpenCv() {
+        // OpenCV would size a buffer from this length (3.6 GB) and take tens of seconds to fail.
+        byte[] png = TestImages.encoded(24, 16, ".png");
+        png[33] = (byte) 0xDA; // high byte of the IDAT chunk length
+        assertBadInput(png, "declares");
+        byte[] noEnd = TestImages.encoded(24, 16, ".png");
+        assertBadInput(Arrays.copyOf(noEnd, noEnd.length - 12), "before the IEND chunk");
+    }
+
+    @Test
+    void truncatedWebpIsRefusedByItsRiffSize() {
+        byte[] webp = TestImages.encoded(24, 16, ".webp");
+        assertBadInput(Arrays.copyOf(webp, webp.length - 1), "truncated webp");
+    }
+
+    @Test
     void corruptPngDataIsBadInput() {
         byte[] png = TestImages.encoded(64, 48, ".png");
         byte[] corrupt = png.clone();

@@ -2,6 +2,7 @@ package dev.peregrine.engines.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
@@ -13,6 +14,7 @@ class InputBatchTest {
 
     @Test
     void writesRgbPlanesDividedBy255() {
+        // 48 wide, 32 high: a rectangular input catches any swap of height and width.
         try (Mat src = TestImages.gradient(48, 32);
              LetterboxedImage img = LetterboxedImage.of(src, 48, 32);
              InputBatch batch = new InputBatch(1, 32, 48);
@@ -25,9 +27,10 @@ class InputBatchTest {
             for (int y = 0; y < 32; y++) {
                 for (int x = 0; x < 48; x++) {
                     int i = y * 48 + x;
-                    assertThat(t.get(i)).isEqualTo(px.get(y, x, 2) / 255f); // red
-                    assertThat(t.get(plane + i)).isEqualTo(px.get(y, x, 1) / 255f); // green
-                    assertThat(t.get(2 * plane + i)).isEqualTo(px.get(y, x, 0) / 255f); // blue
+                    // convertTo multiplies by 1/255: at most one float ulp from v / 255f.
+                    assertThat(t.get(i)).isCloseTo(px.get(y, x, 2) / 255f, within(1e-7f)); // red
+                    assertThat(t.get(plane + i)).isCloseTo(px.get(y, x, 1) / 255f, within(1e-7f)); // green
+                    assertThat(t.get(2 * plane + i)).isCloseTo(px.get(y, x, 0) / 255f, within(1e-7f)); // blue
                 }
             }
         }

@@ -44,7 +44,7 @@ class InputParityTest {
             }
         }
         double fraction = within / (double) actual.length;
-        System.out.printf("bus.jpg at %d: max error %.6f (%.2f levels), %.5f%% within 1/255, %.5f%% exact%n",
+        System.out.printf("bus.jpg at %d: max error %.3g (%.2g levels), %.5f%% within 1/255, %.5f%% exact%n",
                 size, maxError, maxError * 255, fraction * 100, exact * 100.0 / actual.length);
         assertThat(fraction).as("fraction of elements within 1/255").isGreaterThanOrEqualTo(0.999);
     }

@@ -94,6 +94,15 @@ class LetterboxGeometryTest {
     }
 
     @Test
+    void extremeAspectRatioKeepsAtLeastOnePixel() {
+        // 5000x2 into 640: r = 0.128, height round(0.256) = 0 would be an empty resize.
+        LetterboxGeometry g = LetterboxGeometry.of(5000, 2, 640, 640);
+        assertThat(g.newWidth()).isEqualTo(640);
+        assertThat(g.newHeight()).isEqualTo(1);
+        assertThat(g.padTop() + g.padBottom()).isEqualTo(639);
+    }
+
+    @Test
     void nonPositiveSizesAreRefused() {
         assertThatThrownBy(() -> LetterboxGeometry.of(0, 10, 640, 640))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0x10");

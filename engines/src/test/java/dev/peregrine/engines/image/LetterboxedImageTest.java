@@ -52,6 +52,17 @@ class LetterboxedImageTest {
     }
 
     @Test
+    void extremeAspectRatioLetterboxesToOneRow() {
+        try (Mat src = TestImages.gradient(2000, 2); LetterboxedImage img = LetterboxedImage.of(src, 64, 64)) {
+            assertThat(img.geometry().newHeight()).isEqualTo(1);
+            try (UByteIndexer px = img.mat().createIndexer()) {
+                assertThat(rowIsGrey(px, img.geometry().padTop() - 1, 64)).isTrue();
+                assertThat(rowIsGrey(px, img.geometry().padTop(), 64)).isFalse();
+            }
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndDoesNotCloseTheSource() {
         Mat src = TestImages.gradient(30, 20);
         LetterboxedImage img = LetterboxedImage.of(src, 32, 32);
