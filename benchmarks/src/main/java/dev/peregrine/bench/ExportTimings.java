@@ -44,6 +44,7 @@ public final class ExportTimings {
         }
     }
 
+    /** Runs the measurements (or, with {@code --one MODEL.pt}, one cold export in a child JVM). */
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("--one")) {
             // Child JVM: one cold export. Logging is initialised first, as the CLI and the server have it
