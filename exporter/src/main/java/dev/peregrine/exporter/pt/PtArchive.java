@@ -96,8 +96,8 @@ final class PtArchive implements AutoCloseable {
             return;
         }
         if (startsWith(head, n, LEGACY_MAGIC)) {
-            throw PeregrineException.unsupported(label + " uses the legacy (non-zip) torch.save format; re-save it"
-                    + " with torch>=1.6 (torch.save(torch.load(f), f)) or with Ultralytics YOLO(f).save(f)");
+            throw PeregrineException.unsupported(label + " uses the legacy (non-zip) torch.save format; re-save with"
+                    + " torch>=1.6 (torch.save(torch.load(f), f), or YOLO(f).save(f) with Ultralytics)");
         }
         if (n >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar")) {
             throw PeregrineException.unsupported(label + " uses the legacy tar-based torch.save format (torch<0.4);"
@@ -143,7 +143,12 @@ final class PtArchive implements AutoCloseable {
             if (slash > 0 && name.indexOf('/', slash + 1) < 0 && name.endsWith("/data.pkl")) {
                 prefixes.add(name.substring(0, slash + 1));
             }
-            torchScript |= name.endsWith("/constants.pkl") || name.contains("/code/");
+            // TorchScript archives also hold a data.pkl, next to constants.pkl and the generated code/ folder.
+            torchScript |= slash > 0 && name.indexOf('/', slash + 1) < 0 && name.endsWith("/constants.pkl");
+        }
+        if (torchScript) {
+            throw PeregrineException.unsupported(label + " is a TorchScript archive (torch.jit.save), not a"
+                    + " torch.save checkpoint; export from the original Ultralytics .pt instead");
         }
         if (prefixes.size() == 1) {
             return prefixes.get(0);
@@ -151,10 +156,6 @@ final class PtArchive implements AutoCloseable {
         if (prefixes.size() > 1) {
             throw PeregrineException.badInput(label + " holds several pickles " + prefixes + "; expected one"
                     + " <name>/data.pkl");
-        }
-        if (torchScript) {
-            throw PeregrineException.unsupported(label + " is a TorchScript archive (torch.jit.save), not a"
-                    + " torch.save checkpoint; export from the original Ultralytics .pt instead");
         }
         throw PeregrineException.badInput(label + " is a zip archive without a <name>/data.pkl record, so not a"
                 + " torch.save checkpoint (records: " + summary(names) + ")");

@@ -15,9 +15,9 @@ package dev.peregrine.exporter.pt;
 public record PtLimits(long maxPickleBytes, long maxRecordBytes, long maxTotalBytes, int maxCompressionRatio,
         int maxNesting, int maxModuleNodes) {
 
-    /** The defaults: 32 MiB pickle, 2 GiB per record, 8 GiB total, ratio 200, nesting 400, 1 M module nodes. */
+    /** The defaults: 32 MiB pickle, 2 GiB per record, 8 GiB total, ratio 200, nesting 400, 100 000 module nodes. */
     public static final PtLimits DEFAULT = new PtLimits(32L << 20, Integer.MAX_VALUE - 8L, 8L << 30, 200, 400,
-            1_000_000);
+            100_000);
 
     /** Validates the limits. */
     public PtLimits {

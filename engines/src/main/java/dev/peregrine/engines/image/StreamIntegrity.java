@@ -1,0 +1,69 @@
+package dev.peregrine.engines.image;
+
+import dev.peregrine.engines.PeregrineException;
+
+/**
+ * Cheap structural checks run before OpenCV sees the bytes, for damage the codecs handle badly:
+ * <ul>
+ *   <li>JPEG: the end-of-image marker must be reached; libjpeg only warns about a truncated scan and returns a
+ *       partly grey image, a silently wrong answer.</li>
+ *   <li>PNG: the chunks must tile the data up to IEND; OpenCV's PNG reader sizes its buffer from a chunk's
+ *       declared length, so a few hundred bytes declaring a 3 GB chunk cost gigabytes of memory and tens of
+ *       seconds before failing.</li>
+ *   <li>WebP: the RIFF size must fit in the data.</li>
+ * </ul>
+ * BMP needs no extra check: OpenCV refuses truncated BMP data by itself.
+ */
+final class StreamIntegrity {
+    private StreamIntegrity() {
+    }
+
+    /** Fails with BAD_INPUT when the stream of the probed format is truncated or structurally corrupt. */
+    static void check(ImageHeader header, byte[] data) throws PeregrineException {
+        switch (header.format()) {
+            case "jpeg" -> {
+                if (!JpegStructure.hasEndOfImage(data)) {
+                    throw PeregrineException.badInput("truncated jpeg: no end-of-image marker after the scan data ("
+                            + data.length + " bytes)");
+                }
+            }
+            case "png" -> checkPngChunks(data);
+            case "webp" -> checkRiffSize(data);
+            default -> {
+                // bmp: nothing to add
+            }
+        }
+    }
+
+    /** Walks length-prefixed PNG chunks from the first one to IEND. */
+    private static void checkPngChunks(byte[] data) throws PeregrineException {
+        ByteCursor c = new ByteCursor(data, "png");
+        long pos = 8;
+        while (true) {
+            if (pos + 12 > data.length) {
+                throw PeregrineException.badInput("truncated png: the data ends at byte " + data.length
+                        + " before the IEND chunk");
+            }
+            long length = c.u32be((int) pos);
+            boolean end = c.matches((int) pos + 4, "IEND");
+            long next = pos + 12 + length;
+            if (next > data.length) {
+                throw PeregrineException.badInput("truncated or corrupt png: the chunk at byte " + pos
+                        + " declares " + length + " bytes but only " + (data.length - pos - 12) + " follow");
+            }
+            if (end) {
+                return;
+            }
+            pos = next;
+        }
+    }
+
+    /** The RIFF container declares its payload size after the "RIFF" tag. */
+    private static void checkRiffSize(byte[] data) throws PeregrineException {
+        long declared = (new ByteCursor(data, "webp").s32le(4) & 0xFFFFFFFFL) + 8;
+        if (declared > data.length) {
+            throw PeregrineException.badInput("truncated webp: the RIFF header declares " + declared
+                    + " bytes but the data has " + data.length);
+        }
+    }
+}
