@@ -62,6 +62,10 @@ def fake_class(module, name, base=object):
 
 
 def fake_function(module, name, result_type):
+    existing = getattr(fake_module(module), name, None)
+    if existing is not None:
+        return existing
+
     def fn(*args):
         return result_type(fn, args)
     fn.__module__ = module
@@ -138,8 +142,9 @@ def dumps(obj, protocol=2):
 
 
 def tensor(storage, offset, size, stride, param=False):
+    """A tensor view; as torch does, a parameter wraps a tensor saved without requires_grad."""
     t = REBUILD_V2(storage, offset, tuple(size), tuple(stride), False, collections.OrderedDict())
-    return REBUILD_PARAM(t, False, collections.OrderedDict()) if param else t
+    return REBUILD_PARAM(t, True, collections.OrderedDict()) if param else t
 
 
 HOOKS_1X = ('_backward_hooks', '_forward_hooks', '_forward_pre_hooks', '_state_dict_hooks',
@@ -290,6 +295,38 @@ def make_tiny_checkpoints():
     write_zip('old-paths.pt', torch1_records('old-paths', dumps(root, 2), storages))
 
 
+class NumpyDType:
+    """Pickles as numpy does: numpy.dtype(code, False, True) then BUILD (3, endian, None, None, None, -1, -1, 0)."""
+
+    def __init__(self, code, endian):
+        self.code, self.endian = code, endian
+
+    def __reduce__(self):
+        return fake_class('numpy', 'dtype'), (self.code, False, True), (3, self.endian, None, None, None, -1, -1, 0)
+
+
+def numpy_scalar(module, code, endian, fmt, value):
+    """numpy.core.multiarray.scalar(dtype, bytes); protocol 2 pickles the bytes as _codecs.encode(str, 'latin1')."""
+    fn = fake_function(module, 'scalar', Reduced)
+    data = struct.pack(('>' if endian == '>' else '<') + fmt, value)
+    return fn(NumpyDType(code, endian), data)
+
+
+def make_numpy_scalars():
+    # Older Ultralytics versions stored best_fitness / train_metrics as numpy scalars.
+    model, storages = tiny_detector(torch2=False)
+    root = {'model': model, 'ema': None,
+            'best_fitness': numpy_scalar('numpy.core.multiarray', 'f8', '<', 'd', 0.625),
+            'train_metrics': {'fitness': numpy_scalar('numpy._core.multiarray', 'f4', '<', 'f', 1.5),
+                              'count': numpy_scalar('numpy.core.multiarray', 'i8', '<', 'q', -7),
+                              'flag': numpy_scalar('numpy.core.multiarray', 'b1', '|', '?', True),
+                              'big': numpy_scalar('numpy.core.multiarray', 'f8', '>', 'd', 2.5)}}
+    write_zip('numpy-scalars.pt', torch1_records('numpy-scalars', dumps(root, 2), storages))
+    # A dtype the reader does not decode (complex): refused, not guessed.
+    P2 = b'\x80\x02'
+    small_zip('numpy-complex.pt', P2 + b'cnumpy\ndtype\nX\x03\x00\x00\x00c16\x89\x88\x87R.')
+
+
 # ---------------------------------------------------------------- malicious pickles
 def small_zip(name, pkl, stem='model'):
     write_zip(name, [(stem + '/data.pkl', pkl), (stem + '/version', b'3\n')])
@@ -432,6 +469,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     make_tiny_checkpoints()
+    make_numpy_scalars()
     make_malicious()
     make_broken(a.fixtures)
     make_fixture_rewrite(a.fixtures)

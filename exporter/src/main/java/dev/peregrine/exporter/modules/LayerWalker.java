@@ -29,7 +29,6 @@ public final class LayerWalker {
         List<Value> x = List.of(input);
         int count = layers.children().size();
         int position = 0;
-        ctx.graph().pushScope(scope);
         try {
             for (var entry : layers.children().entrySet()) {
                 ModuleNode layer = entry.getValue();
@@ -40,12 +39,11 @@ public final class LayerWalker {
                 ctx.enterLayer(index);
                 progress.layer(index, count, layer.simpleName());
                 List<Value> in = inputs(layer, x, saved);
-                x = ctx.call(layer, entry.getKey(), in);
+                x = ctx.call(layer, scope + "." + entry.getKey(), in);
                 saved.add(x);
                 position++;
             }
         } finally {
-            ctx.graph().popScope();
             ctx.enterLayer(-1);
         }
         return x;

@@ -30,7 +30,7 @@ public final class TorchModules {
         r.register("ReLU", (SingleInputEmitter) (ctx, m, x) -> ctx.graph().unary("Relu", x));
         r.register("Sigmoid", (SingleInputEmitter) (ctx, m, x) -> ctx.graph().sigmoid(x));
         r.register("Tanh", (SingleInputEmitter) (ctx, m, x) -> ctx.graph().unary("Tanh", x));
-        r.register("Hardswish", (SingleInputEmitter) (ctx, m, x) -> ctx.graph().unary("HardSwish", x));
+        r.register("Hardswish", (SingleInputEmitter) TorchModules::hardswish);
         r.register("LeakyReLU", (SingleInputEmitter) (ctx, m, x) -> ctx.graph().unary("LeakyRelu", x,
                 Attr.f("alpha", (float) ModuleAttrs.requireDouble(m, "negative_slope"))));
     }
@@ -112,6 +112,15 @@ public final class TorchModules {
             y = ctx.call(c.getValue(), c.getKey(), y);
         }
         return y;
+    }
+
+    /** {@code nn.Hardswish}: the HardSwish operator from opset 14, {@code x * HardSigmoid(x)} before. */
+    static Value hardswish(EmitContext ctx, ModuleNode m, Value x) {
+        OnnxGraphBuilder g = ctx.graph();
+        if (g.opset() >= 14) {
+            return g.unary("HardSwish", x);
+        }
+        return g.mul(x, g.unary("HardSigmoid", x, Attr.f("alpha", 1f / 6f), Attr.f("beta", 0.5f)));
     }
 
     /** {@code nn.SiLU}: {@code x * sigmoid(x)}, the two nodes torch exports it as. */

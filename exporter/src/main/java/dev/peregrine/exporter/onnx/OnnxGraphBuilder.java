@@ -24,7 +24,7 @@ import java.util.Set;
  * static feature-map sizes, and fall back to in-graph shape arithmetic where a dimension is dynamic).
  *
  * <p>Names are deterministic: the same sequence of calls yields the same graph, byte for byte. Node names look like
- * {@code /model.2.cv1.conv/Conv}, initializers like {@code model.2.cv1.conv.weight}, the names Ultralytics' exports
+ * {@code /model.2/cv1/conv/Conv}, initializers like {@code model.2.cv1.conv.weight}, the names Ultralytics' exports
  * use, so that a graph can be read against the module tree.
  */
 public final class OnnxGraphBuilder {
@@ -68,7 +68,7 @@ public final class OnnxGraphBuilder {
     }
 
     private String nodeName(String opType) {
-        String base = "/" + (scope.isEmpty() ? "" : scopePath() + "/") + opType;
+        String base = "/" + (scope.isEmpty() ? "" : String.join("/", scope) + "/") + opType;
         int uses = nodeNameUses.merge(base, 1, Integer::sum);
         return uses == 1 ? base : base + "_" + (uses - 1);
     }
@@ -365,7 +365,9 @@ public final class OnnxGraphBuilder {
 
     /** Reshape to a shape computed in the graph; {@code expected} is the shape as far as it is known. */
     public Value reshape(Value x, Value shape, long[] expected) {
-        return node1("Reshape", List.of(x, shape), List.of(Attr.i("allowzero", 0)), x.type(), expected);
+        // allowzero exists from opset 14 on; 0 (copy the input dimension) is also the meaning before it.
+        List<AttributeProto> attrs = opset >= 14 ? List.of(Attr.i("allowzero", 0)) : List.of();
+        return node1("Reshape", List.of(x, shape), attrs, x.type(), expected);
     }
 
     /** The output shape of a reshape with constant dims, -1 where it cannot be known at build time. */

@@ -57,6 +57,10 @@ final class GlobalAllowList {
         // Train args of un-stripped checkpoints (8.1+ path, and the 8.0 path).
         exact("ultralytics.utils", "IterableSimpleNamespace", Kind.OBJECT_CLASS, null);
         exact("ultralytics.yolo.utils", "IterableSimpleNamespace", Kind.OBJECT_CLASS, null);
+        // NumPy scalars (best_fitness, train_metrics of older Ultralytics versions), decoded as plain numbers.
+        exact("numpy", "dtype", Kind.NUMPY_DTYPE, null);
+        exact("numpy.core.multiarray", "scalar", Kind.NUMPY_SCALAR, null);
+        exact("numpy._core.multiarray", "scalar", Kind.NUMPY_SCALAR, null);
         // Classification checkpoints pickle their preprocessing, including this enum (getattr(cls, 'BILINEAR')).
         exact("torchvision.transforms.functional", "InterpolationMode", Kind.ENUM_CLASS, null);
         exact("torchvision.transforms", "InterpolationMode", Kind.ENUM_CLASS, null);

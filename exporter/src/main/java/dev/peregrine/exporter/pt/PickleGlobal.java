@@ -38,7 +38,11 @@ record PickleGlobal(String module, String name, Kind kind, DType dtype) {
         /** {@code builtins.getattr}: only {@code getattr(<enum class>, 'MEMBER')}. */
         GETATTR,
         /** {@code _codecs.encode(str, 'latin1')}: how protocol 2 pickles {@code bytes}. */
-        CODECS_ENCODE
+        CODECS_ENCODE,
+        /** {@code numpy.dtype(code, align, copy)} of a simple scalar type. */
+        NUMPY_DTYPE,
+        /** {@code numpy.core.multiarray.scalar(dtype, bytes)}: a NumPy scalar, decoded to a Java number. */
+        NUMPY_SCALAR
     }
 
     /** {@code module.name} as written in the pickle. */

@@ -279,32 +279,44 @@ public final class PtCheckpoint {
         if (t instanceof String) {
             return Task.fromUltralytics((String) t);
         }
-        String cls = model.simpleName().toLowerCase(Locale.ROOT);
-        for (ModuleNode m : model.walk()) {
-            String n = m.simpleName().toLowerCase(Locale.ROOT);
-            if (m != model && !n.equals("detect") && !n.equals("segment") && !n.equals("pose") && !n.equals("obb")
-                    && !n.equals("classify")) {
-                continue;
-            }
-            String name = m == model ? cls : n;
-            if (name.contains("segment")) {
-                return Task.SEGMENT;
-            }
-            if (name.contains("pose")) {
-                return Task.POSE;
-            }
-            if (name.contains("obb")) {
-                return Task.OBB;
-            }
-            if (name.contains("classif")) {
-                return Task.CLASSIFY;
-            }
-            if (name.contains("detect")) {
-                return Task.DETECT;
+        Task byClass = taskFromName(model.simpleName());
+        if (byClass != null) {
+            return byClass;
+        }
+        List<ModuleNode> modules = model.walk();
+        for (int i = modules.size() - 1; i > 0; i--) {
+            Task byHead = taskFromName(modules.get(i).simpleName());
+            if (byHead != null) {
+                return byHead;
             }
         }
         throw new PeregrineException(ErrorCode.UNSUPPORTED, "checkpoint " + file + ": cannot tell the task of "
                 + model.className() + " (no args['task'] and no recognised head)");
+    }
+
+    /**
+     * The task a model or head class name stands for ({@code SegmentationModel}, {@code Segment26}, {@code OBB},
+     * {@code v10Detect}, ...), or {@code null}. Checked from the most to the least specific, since segment, pose and
+     * obb heads extend Detect.
+     */
+    static Task taskFromName(String simpleName) {
+        String n = simpleName.toLowerCase(Locale.ROOT);
+        if (n.contains("segment")) {
+            return Task.SEGMENT;
+        }
+        if (n.contains("pose")) {
+            return Task.POSE;
+        }
+        if (n.contains("obb")) {
+            return Task.OBB;
+        }
+        if (n.contains("classif")) {
+            return Task.CLASSIFY;
+        }
+        if (n.contains("detect")) {
+            return Task.DETECT;
+        }
+        return null;
     }
 
     @Override

@@ -305,10 +305,10 @@ final class SafeUnpickler extends Unpickler {
                 return rebuildTensor(args, true);
             case REBUILD_PARAMETER:
             case REBUILD_PARAMETER_WITH_STATE:
-                if (args.length < 1 || !(args[0] instanceof TorchTensor)) {
+                if (args.length < 2 || !(args[0] instanceof TorchTensor)) {
                     throw corrupt(g.name() + " without a tensor");
                 }
-                return args[0];
+                return ((TorchTensor) args[0]).asParameter(Boolean.TRUE.equals(args[1]));
             case GETATTR:
                 return enumMember(args);
             case CODECS_ENCODE:
@@ -317,6 +317,21 @@ final class SafeUnpickler extends Unpickler {
                     return ((String) args[0]).getBytes(StandardCharsets.ISO_8859_1);
                 }
                 throw reject("calls _codecs.encode with arguments other than (str, 'latin1')");
+            case NUMPY_DTYPE: {
+                NumpyScalars.NumpyDType d = NumpyScalars.dtype(args);
+                if (d == null) {
+                    throw reject("calls numpy.dtype with " + (args.length > 0 ? Values.describe(args[0]) : "no code")
+                            + "; only simple scalar dtypes (f2/f4/f8, i1-i8, u1-u8, b1) are read");
+                }
+                return d;
+            }
+            case NUMPY_SCALAR: {
+                Object v = NumpyScalars.scalar(args);
+                if (v == null) {
+                    throw corrupt("numpy scalar with arguments that are not (dtype, bytes of its size)");
+                }
+                return v;
+            }
             default:
                 throw reject("calls " + g.qualifiedName() + ", which is only allowed as a value");
         }
@@ -375,6 +390,12 @@ final class SafeUnpickler extends Unpickler {
                 mergeState(o, pair[1]);
             } else {
                 mergeState(o, state);
+            }
+            return;
+        }
+        if (target instanceof NumpyScalars.NumpyDType) {
+            if (!((NumpyScalars.NumpyDType) target).setState(state)) {
+                throw corrupt("numpy.dtype state " + Values.describe(state));
             }
             return;
         }

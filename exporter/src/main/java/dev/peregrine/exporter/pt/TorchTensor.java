@@ -70,6 +70,12 @@ public final class TorchTensor {
         return new TorchTensor(storage, dtype, offset, shape.clone(), strides.clone(), n, requiresGrad);
     }
 
+    /** The same view with the {@code requires_grad} flag of the {@code nn.Parameter} that wraps it. */
+    TorchTensor asParameter(boolean parameterRequiresGrad) {
+        return parameterRequiresGrad == requiresGrad ? this
+                : new TorchTensor(storage, dtype, offset, shape, strides, numel, parameterRequiresGrad);
+    }
+
     /** The element type. */
     public DType dtype() {
         return dtype;
@@ -126,11 +132,7 @@ public final class TorchTensor {
     public float[] toFloats() {
         float[] out = new float[(int) numel];
         ByteBuffer b = storage.data();
-        if (isContiguous()) {
-            int base = (int) offset;
-            for (int i = 0; i < out.length; i++) {
-                out[i] = readFloat(b, base + i);
-            }
+        if (isContiguous() && contiguousFloats(b, out)) {
             return out;
         }
         long[] idx = new long[shape.length];
@@ -140,6 +142,39 @@ public final class TorchTensor {
             pos = advance(idx, pos);
         }
         return out;
+    }
+
+    /**
+     * The fast path for contiguous FP32/FP16/BF16 tensors (all weights of a checkpoint): one bulk copy out of the
+     * storage and a tight conversion loop. Returns false for the other dtypes.
+     */
+    private boolean contiguousFloats(ByteBuffer b, float[] out) {
+        int n = out.length;
+        ByteBuffer from = b.duplicate().order(b.order());
+        switch (dtype) {
+            case FLOAT32:
+                from.position((int) offset * 4);
+                from.asFloatBuffer().get(out, 0, n);
+                return true;
+            case FLOAT16:
+            case BFLOAT16: {
+                short[] bits = new short[n];
+                from.position((int) offset * 2);
+                from.asShortBuffer().get(bits, 0, n);
+                if (dtype == DType.FLOAT16) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = HalfFloats.halfToFloat(bits[i]);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = Float.intBitsToFloat((bits[i] & 0xffff) << 16);
+                    }
+                }
+                return true;
+            }
+            default:
+                return false;
+        }
     }
 
     /** Row-major contiguous double copy of the values. */

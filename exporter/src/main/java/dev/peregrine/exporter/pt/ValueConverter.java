@@ -26,6 +26,7 @@ final class ValueConverter {
     private final PtLimits limits;
     private final Map<Object, Object> converted = new IdentityHashMap<>();
     private final Set<Object> modulesInProgress = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final PositionCounter positions = new PositionCounter();
     private int moduleNodes;
     private int depth;
 
@@ -104,6 +105,12 @@ final class ValueConverter {
                 converted.put(raw, p);
                 return p;
             }
+            if (raw instanceof NumpyScalars.NumpyDType) {
+                PickledObject p = new PickledObject("numpy.dtype", Map.of(),
+                        List.of(((NumpyScalars.NumpyDType) raw).code()));
+                converted.put(raw, p);
+                return p;
+            }
             if (raw instanceof TensorStorage) {
                 throw error("holds a bare storage '" + ((TensorStorage) raw).key() + "' outside a tensor"
                         + where(path));
@@ -114,14 +121,18 @@ final class ValueConverter {
         }
     }
 
-    /** Builds the node of a module object at {@code path}. */
+    /**
+     * Builds the node of a module object found as a value at {@code path}, after checking that the tree below it
+     * fits the module-node budget.
+     */
     ModuleNode module(RawObject raw, String path) throws PeregrineException {
-        if (modulesInProgress.isEmpty()) {
-            long positions = new PositionCounter().count(raw, path, 0);
-            if (moduleNodes + positions > limits.maxModuleNodes()) {
-                throw tooManyNodes();
-            }
+        if (moduleNodes + positions.count(raw, path, 0) > limits.maxModuleNodes()) {
+            throw tooManyNodes();
         }
+        return build(raw, path);
+    }
+
+    private ModuleNode build(RawObject raw, String path) throws PeregrineException {
         if (!modulesInProgress.add(raw)) {
             throw error("has a module that contains itself" + where(path));
         }
@@ -147,7 +158,7 @@ final class ValueConverter {
                                 throw error("has child '" + c.getKey() + "' that is " + Values.describe(c.getValue())
                                         + ", not a module" + where(path));
                             }
-                            children.put(c.getKey(), module((RawObject) c.getValue(), join(path, c.getKey())));
+                            children.put(c.getKey(), build((RawObject) c.getValue(), join(path, c.getKey())));
                         }
                         break;
                     case "_parameters":
@@ -186,7 +197,8 @@ final class ValueConverter {
     /**
      * Counts the nodes a module tree expands to (one per position, as {@link #module} builds them) in time linear
      * in the number of distinct module objects, so that a pickle sharing modules exponentially is refused before
-     * anything is built. Also finds modules that contain themselves.
+     * anything is built. Also finds modules that contain themselves. Counts are kept for the whole conversion, so
+     * checking every module value costs linear time overall.
      */
     private final class PositionCounter {
         private final Map<Object, Long> counted = new IdentityHashMap<>();
@@ -201,7 +213,7 @@ final class ValueConverter {
                 throw new PeregrineException(ErrorCode.TOO_LARGE, label + " nests modules deeper than "
                         + limits.maxNesting() + " levels" + where(path));
             }
-            if (!inProgress.add(m)) {
+            if (!inProgress.add(m) || modulesInProgress.contains(m)) {
                 throw error("has a module that contains itself" + where(path));
             }
             long n = 1;

@@ -57,7 +57,7 @@ class PtCheckpointFixturesTest {
         }
 
         Map<Integer, String> names = new LinkedHashMap<>();
-        m.get("names").fields().forEachRemaining(e -> names.put(Integer.parseInt(e.getKey()), e.getValue().asText()));
+        m.get("names").properties().forEach(e -> names.put(Integer.parseInt(e.getKey()), e.getValue().asText()));
         assertThat(ckpt.names()).containsExactlyEntriesOf(names);
         assertThat(ckpt.task()).isEqualTo(Task.fromUltralytics(m.get("task").asText()));
         assertThat(ckpt.ultralyticsVersion()).contains("8.4.7");

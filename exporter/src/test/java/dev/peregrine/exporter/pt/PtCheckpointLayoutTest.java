@@ -57,6 +57,8 @@ class PtCheckpointLayoutTest {
         TorchTensor w = conv.child("conv").param("weight");
         assertThat(w.dtype()).isEqualTo(DType.FLOAT16);
         assertThat(w.shape()).containsExactly(2, 3, 2, 2);
+        assertThat(w.requiresGrad()).isTrue(); // from _rebuild_parameter, not from the wrapped tensor
+        assertThat(conv.child("bn").buffer("running_mean").requiresGrad()).isFalse();
         float[] wv = w.toFloats();
         for (int i = 0; i < 24; i++) {
             assertThat(wv[i]).isEqualTo(i * 0.25f);
@@ -146,6 +148,29 @@ class PtCheckpointLayoutTest {
         describe(a.model(), da);
         describe(b.model(), db);
         assertThat(db.toString()).isEqualTo(da.toString()).contains("model.22.dfl.conv");
+    }
+
+    @Test
+    void readsNumpyScalarsOfOlderUltralyticsVersionsAsNumbers() throws Exception {
+        PtCheckpoint ckpt = PtCheckpoint.read(resource("numpy-scalars.pt"));
+        assertThat(ckpt.globals()).contains("numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar",
+                "numpy.dtype", "_codecs.encode");
+        assertThat(ckpt.root().get("best_fitness")).isEqualTo(0.625);
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> metrics = (Map<Object, Object>) ckpt.root().get("train_metrics");
+        assertThat(metrics).containsExactly(Map.entry("fitness", 1.5), Map.entry("count", -7L),
+                Map.entry("flag", true), Map.entry("big", 2.5));
+    }
+
+    @Test
+    void infersTheTaskFromModelAndHeadClassNamesWhenArgsAreMissing() {
+        assertThat(PtCheckpoint.taskFromName("SegmentationModel")).isEqualTo(Task.SEGMENT);
+        assertThat(PtCheckpoint.taskFromName("Segment26")).isEqualTo(Task.SEGMENT);
+        assertThat(PtCheckpoint.taskFromName("PoseModel")).isEqualTo(Task.POSE);
+        assertThat(PtCheckpoint.taskFromName("OBBModel")).isEqualTo(Task.OBB);
+        assertThat(PtCheckpoint.taskFromName("ClassificationModel")).isEqualTo(Task.CLASSIFY);
+        assertThat(PtCheckpoint.taskFromName("v10Detect")).isEqualTo(Task.DETECT);
+        assertThat(PtCheckpoint.taskFromName("Sequential")).isNull();
     }
 
     private static void put(ZipOutputStream out, String name, byte[] data) throws IOException {

@@ -63,6 +63,12 @@ class PtCheckpointSafetyTest {
     }
 
     @Test
+    void refusesNumpyDtypesItDoesNotDecode() {
+        assertReadFails(resource("numpy-complex.pt"), ErrorCode.BAD_INPUT)
+                .hasMessageContaining("calls numpy.dtype with the str 'c16'; only simple scalar dtypes");
+    }
+
+    @Test
     void refusesPersistentIdsThatAreNotStorages() {
         Path f = zipWithPickle(tmp.resolve("pid.pt"), pickle("X\u0001\u0000\u0000\u0000xQ."));
         assertReadFails(f, ErrorCode.BAD_INPUT).hasMessageContaining("persistent id that is not a torch storage");
