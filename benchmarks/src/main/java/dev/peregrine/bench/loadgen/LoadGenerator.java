@@ -39,6 +39,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class LoadGenerator implements AutoCloseable {
     /** Most requests an open-loop step keeps outstanding; beyond it a send is counted as {@code client-backlog}. */
     public static final int MAX_OUTSTANDING = 1024;
+    /** Shortest timeout of a {@code /metrics} scrape. */
+    static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(10);
 
     private final LoadgenSettings settings;
     private final List<EncodedImage> images;
@@ -263,8 +265,10 @@ public final class LoadGenerator implements AutoCloseable {
 
     private Scrape scrape() {
         URI uri = settings.metricsUri();
+        // A scrape is not load: it gets at least SCRAPE_TIMEOUT even when requests have a tight timeout.
+        Duration timeout = settings.timeout().compareTo(SCRAPE_TIMEOUT) > 0 ? settings.timeout() : SCRAPE_TIMEOUT;
         try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(settings.timeout()).GET()
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(timeout).GET()
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 return new Scrape(null, "GET " + uri + " answered " + r.statusCode());

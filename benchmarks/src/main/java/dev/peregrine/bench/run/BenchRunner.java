@@ -22,6 +22,7 @@ import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.ort.OrtOptions;
 import dev.peregrine.engines.pipeline.YoloDetector;
+import dev.peregrine.engines.trt.GpuMemoryProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ public final class BenchRunner {
         ReferenceCheck check = s.reference() == null ? null
                 : new ReferenceCheck(ReferencePredictions.read(s.reference()), s.imageSource());
         ModelArtifacts artifacts = new ModelArtifacts(s.model(), s.imgsz(), s.out().resolve("models"), s.device(),
-                progress);
+                s.maxBatch(), progress);
         for (BenchFormat f : s.formats()) {
             measureFormat(f, artifacts.forFormat(f), images, check);
         }
@@ -122,11 +123,14 @@ public final class BenchRunner {
         Long fileBytes = size(a.file());
         progress.stage("loading " + f.id() + " (" + a.file().getFileName() + ")");
         OptionalLong rssBefore = ProcessMemory.residentBytes();
+        long gpuBefore = gpuUsedBytes();
         long t0 = System.nanoTime();
         YoloDetector detector;
         try {
+            // TensorRT engines take their own options (null = defaults); ONNX models get the thread count.
             detector = YoloDetector.open(new EngineConfig(a.file(), s.device(), s.maxBatch(),
-                    OrtOptions.defaults().withIntraOpThreads(s.threads())));
+                    f.runtime() == BenchFormat.Runtime.ONNX ? OrtOptions.defaults().withIntraOpThreads(s.threads())
+                            : null));
         } catch (PeregrineException e) {
             RowStatus st = e.code() == ErrorCode.UNAVAILABLE ? RowStatus.SKIPPED : RowStatus.FAILED;
             s.batches().forEach(b -> rows.add(BenchRow.notRun(f.id(), b, st, e.getMessage(), fileBytes)));
@@ -136,12 +140,12 @@ public final class BenchRunner {
         }
         double loadMs = (System.nanoTime() - t0) / 1e6;
         try (detector) {
-            measureOpenFormat(f, detector, images, check, fileBytes, loadMs, rssBefore);
+            measureOpenFormat(f, detector, images, check, fileBytes, loadMs, rssBefore, gpuBefore);
         }
     }
 
     private void measureOpenFormat(BenchFormat f, YoloDetector detector, List<EncodedImage> images,
-            ReferenceCheck check, Long fileBytes, double loadMs, OptionalLong rssBefore) {
+            ReferenceCheck check, Long fileBytes, double loadMs, OptionalLong rssBefore, long gpuBefore) {
         ModelInfo info = detector.info();
         if (f == BenchFormat.ONNX_FP32) {
             fp32Info = info;
@@ -167,9 +171,11 @@ public final class BenchRunner {
         OptionalLong rssAfter = ProcessMemory.residentBytes();
         Long rssDelta = rssBefore.isPresent() && rssAfter.isPresent()
                 ? rssAfter.getAsLong() - rssBefore.getAsLong() : null;
+        long gpuAfter = gpuUsedBytes();
+        Long gpuDelta = gpuBefore >= 0 && gpuAfter >= 0 ? gpuAfter - gpuBefore : null;
         double[] map = map(f, detector);
         for (int i = first; i < rows.size(); i++) {
-            BenchRow r = rows.get(i).withFormatFigures(fileBytes, loadMs, rssDelta, null);
+            BenchRow r = rows.get(i).withFormatFigures(fileBytes, loadMs, rssDelta, gpuDelta);
             rows.set(i, map == null ? r : r.withMap(map[0], map[1]));
         }
         if (check != null) {
@@ -291,6 +297,19 @@ public final class BenchRunner {
             sb.append(" <- ").append(c);
         }
         return sb.toString();
+    }
+
+    /**
+     * GPU memory in use for a CUDA run ({@link GpuMemoryProbe}: this process's use when NVML knows it, else the
+     * device's), -1 on the CPU or when unknown.
+     */
+    private long gpuUsedBytes() {
+        if (s.device().kind() != Device.Kind.CUDA) {
+            return -1;
+        }
+        try (GpuMemoryProbe probe = GpuMemoryProbe.open(s.device().index())) {
+            return probe.usedBytes();
+        }
     }
 
     /** mAP50 and mAP50-95 of the format on {@code --data}, or null (not asked, or failed: noted). */

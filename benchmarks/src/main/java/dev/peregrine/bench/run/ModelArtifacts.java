@@ -2,13 +2,15 @@ package dev.peregrine.bench.run;
 
 import dev.peregrine.bench.BenchFormat;
 import dev.peregrine.engines.Device;
-import dev.peregrine.engines.EngineProvider;
-import dev.peregrine.engines.Engines;
 import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.Precision;
+import dev.peregrine.engines.trt.TrtAvailability;
+import dev.peregrine.engines.trt.TrtNatives;
 import dev.peregrine.exporter.ExportOptions;
 import dev.peregrine.exporter.Exporter;
+import dev.peregrine.exporter.trt.EngineBuildOptions;
+import dev.peregrine.exporter.trt.TrtEngineBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -28,6 +30,7 @@ public final class ModelArtifacts {
     private final int width;
     private final Path workDir;
     private final Device device;
+    private final int maxBatch;
     private final BenchProgress progress;
     private final Map<BenchFormat, Artifact> cache = new EnumMap<>(BenchFormat.class);
 
@@ -36,11 +39,12 @@ public final class ModelArtifacts {
      * @param imgsz    {height, width} to export at, or null for the checkpoint's own size
      * @param workDir  where exported files go
      * @param device   the device the formats will run on
+     * @param maxBatch largest batch a TensorRT engine is built for (exported models have a dynamic batch)
      * @param progress receives export progress
      * @throws PeregrineException NOT_FOUND for a missing model, BAD_INPUT for another file type
      */
-    public ModelArtifacts(Path model, int[] imgsz, Path workDir, Device device, BenchProgress progress)
-            throws PeregrineException {
+    public ModelArtifacts(Path model, int[] imgsz, Path workDir, Device device, int maxBatch,
+            BenchProgress progress) throws PeregrineException {
         if (!Files.isRegularFile(model)) {
             throw PeregrineException.notFound("model not found: " + model);
         }
@@ -54,6 +58,7 @@ public final class ModelArtifacts {
         this.width = imgsz == null ? 0 : imgsz[1];
         this.workDir = workDir;
         this.device = device;
+        this.maxBatch = maxBatch;
         this.progress = progress;
     }
 
@@ -74,7 +79,7 @@ public final class ModelArtifacts {
 
     private Artifact make(BenchFormat format) {
         if (format.runtime() == BenchFormat.Runtime.TENSORRT) {
-            return Artifact.skipped(format, tensorRtReason());
+            return engine(format);
         }
         if (!checkpoint) {
             if (format.precision() == Precision.FP32) {
@@ -87,8 +92,7 @@ public final class ModelArtifacts {
     }
 
     private Artifact export(BenchFormat format) {
-        String stem = model.getFileName().toString().replaceFirst("(?i)\\.pt$", "");
-        Path out = workDir.resolve(stem + "-" + format.id() + ".onnx");
+        Path out = workDir.resolve(stem() + "-" + format.id() + ".onnx");
         ExportOptions options = ExportOptions.defaults().withDynamic(true).withOutput(out)
                 .withPrecision(format.precision());
         if (height > 0) {
@@ -110,17 +114,44 @@ public final class ModelArtifacts {
         }
     }
 
-    private String tensorRtReason() {
+    /** A TensorRT engine built from the ONNX of the same precision, on the benchmark's GPU. */
+    private Artifact engine(BenchFormat format) {
         if (device.kind() != Device.Kind.CUDA) {
-            return "TensorRT runs on an NVIDIA GPU; this run is on " + device + " (use --device cuda:N on a GPU "
-                    + "machine)";
+            return Artifact.skipped(format, "TensorRT runs on an NVIDIA GPU; this run is on " + device
+                    + " (use --device cuda:N on a GPU machine)");
         }
-        boolean provider = Engines.providers().stream().map(EngineProvider::name)
-                .anyMatch(n -> n.toLowerCase(Locale.ROOT).contains("tensorrt"));
-        if (!provider) {
-            return "no TensorRT engine provider on the class path (build with the gpu profile)";
+        TrtAvailability trt = TrtNatives.availability();
+        if (!trt.isAvailable()) {
+            return Artifact.skipped(format, trt.message());
         }
-        return "building TensorRT engines from bench is not available in this build";
+        BenchFormat source = switch (format.precision()) {
+            case FP32 -> BenchFormat.ONNX_FP32;
+            case FP16 -> BenchFormat.ONNX_FP16;
+            case INT8 -> BenchFormat.ONNX_INT8;
+        };
+        Artifact onnx = forFormat(source);
+        if (!onnx.available()) {
+            return Artifact.skipped(format, "needs the " + source.id() + " model: " + onnx.skipReason());
+        }
+        Path out = workDir.resolve(stem() + "-" + format.id() + ".engine");
+        try {
+            EngineBuildOptions.Builder b = EngineBuildOptions.builder(onnx.file()).output(out)
+                    .device(device.index()).expectedPrecision(format.precision());
+            if (checkpoint) {
+                b.dynamic(true).batch(maxBatch); // exported with a dynamic batch: one engine for every batch
+            }
+            progress.stage("building the TensorRT engine " + out.getFileName() + " (minutes)");
+            TrtEngineBuilder.build(b.build(), (index, total, description) ->
+                    progress.stage("TensorRT build " + index + "/" + total + ": " + description));
+            return Artifact.of(format, out);
+        } catch (PeregrineException e) {
+            return Artifact.skipped(format, (e.code() == ErrorCode.UNAVAILABLE ? "" : "engine build failed: ")
+                    + e.getMessage());
+        }
+    }
+
+    private String stem() {
+        return model.getFileName().toString().replaceFirst("(?i)\\.(pt|onnx)$", "");
     }
 
     private static String precisionName(BenchFormat format) {
