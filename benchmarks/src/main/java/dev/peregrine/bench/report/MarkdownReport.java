@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
  * baseline/peer comparison with its ratios, agreement with Ultralytics, JMH results and the chart links.
  */
 public final class MarkdownReport {
+    /** JMH parameters naming input files: listed once under the table instead of in every row. */
+    private static final java.util.Set<String> INPUT_PARAMS = java.util.Set.of("image", "model");
+
     private MarkdownReport() {
     }
 
@@ -185,11 +188,18 @@ public final class MarkdownReport {
         for (JmhResult j : rows) {
             String name = j.benchmark().substring(j.benchmark().lastIndexOf('.', j.benchmark().lastIndexOf('.') - 1)
                     + 1);
-            String params = j.params().entrySet().stream().sorted(Map.Entry.comparingByKey())
+            String params = j.params().entrySet().stream().filter(e -> !INPUT_PARAMS.contains(e.getKey()))
+                    .sorted(Map.Entry.comparingByKey())
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
             sb.append("| ").append(Cells.md(name)).append(" | ").append(Cells.md(params)).append(" | ")
                     .append(j.mode()).append(" | ").append(Cells.num(j.score(), 3)).append(" | ")
                     .append(Cells.md(Cells.num(j.error(), 3))).append(" | ").append(j.unit()).append(" |\n");
+        }
+        String inputs = rows.stream().flatMap(j -> j.params().entrySet().stream())
+                .filter(e -> INPUT_PARAMS.contains(e.getKey())).map(e -> e.getKey() + " `" + e.getValue() + "`")
+                .distinct().sorted().collect(Collectors.joining(", "));
+        if (!inputs.isEmpty()) {
+            sb.append("\nInputs: ").append(inputs).append('\n');
         }
         sb.append('\n');
     }
