@@ -4,6 +4,9 @@ import dev.peregrine.bench.BenchFormat;
 import dev.peregrine.bench.OptionParsers;
 import dev.peregrine.bench.peer.DjlPeer;
 import dev.peregrine.bench.report.BenchReport;
+import dev.peregrine.bench.report.JmhJson;
+import dev.peregrine.bench.report.JmhResult;
+import dev.peregrine.bench.report.JsonReport;
 import dev.peregrine.bench.report.ReportFiles;
 import dev.peregrine.bench.run.BenchRunner;
 import dev.peregrine.bench.run.BenchSettings;
@@ -92,6 +95,10 @@ public final class BenchCommand implements Callable<Integer>, PeregrineSubcomman
             + "benchmarks/target/benchmarks.jar -rf json -rff FILE) to add to the report.")
     Path jmh;
 
+    @Option(names = "--from", paramLabel = "results.json", description = "Re-render the report of an earlier "
+            + "run (with --jmh results added) instead of measuring.")
+    Path from;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: "
             + "bench-results/<date-time>).")
     Path out;
@@ -102,7 +109,7 @@ public final class BenchCommand implements Callable<Integer>, PeregrineSubcomman
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         ConsoleProgress progress = new ConsoleProgress(stdout, stderr, System.console() != null);
-        BenchReport report = new BenchRunner(settings, progress, DjlPeer.FACTORY).run();
+        BenchReport report = from != null ? rerender() : new BenchRunner(settings, progress, DjlPeer.FACTORY).run();
         progress.stage("writing the report to " + settings.out());
         List<Path> files = ReportFiles.write(report, settings.out());
         progress.clear();
@@ -111,11 +118,25 @@ public final class BenchCommand implements Callable<Integer>, PeregrineSubcomman
         return 0;
     }
 
+    /** The report of {@code --from}, with the results of {@code --jmh} added. */
+    private BenchReport rerender() throws PeregrineException {
+        BenchReport r = JsonReport.read(from);
+        if (jmh == null) {
+            return r;
+        }
+        List<JmhResult> all = new ArrayList<>(r.jmh());
+        all.addAll(JmhJson.read(jmh));
+        return new BenchReport(r.info(), r.rows(), r.comparisons(), r.agreements(), all, r.notes());
+    }
+
     /** Checks and converts the options. */
     BenchSettings settings() throws PeregrineException {
-        if (model == null && jmh == null) {
-            throw PeregrineException.badInput("give --model (and --images or --data), or --jmh to report JMH "
-                    + "results");
+        if (model == null && jmh == null && from == null) {
+            throw PeregrineException.badInput("give --model (and --images or --data), --jmh to report JMH "
+                    + "results, or --from results.json to re-render a report");
+        }
+        if (from != null && model != null) {
+            throw PeregrineException.badInput("--from re-renders an earlier run; it does not go with --model");
         }
         if (maxImages < 1) {
             throw PeregrineException.badInput("--max-images must be >= 1, got " + maxImages);

@@ -17,7 +17,9 @@ import dev.peregrine.bench.LatencyStats;
  * @param stages          mean time per image by stage
  * @param fileBytes       size of the model file, or null when there is none
  * @param loadMillis      time to open the model (session creation), or null
- * @param rssDeltaBytes   growth of the process RSS from before opening the model to after measuring, or null
+ * @param rssDeltaBytes   growth of native resident memory ({@code RssAnon} minus the committed Java heap, see
+ *                        {@link dev.peregrine.bench.ProcessMemory#nativeResidentBytes()}) from before opening
+ *                        the model to after its last batch, or null
  * @param gpuBytes        GPU memory of the engine, or null when not measured (CPU runs)
  * @param map50           mAP@0.5 on the labelled data, or null when not evaluated
  * @param map5095         mAP@0.5:0.95 on the labelled data, or null when not evaluated

@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -37,7 +38,7 @@ public final class Charts {
     public static List<String> write(BenchReport report, Path dir) throws IOException {
         System.setProperty("java.awt.headless", "true");
         List<String> written = new ArrayList<>();
-        XYChart throughput = throughput(report);
+        CategoryChart throughput = throughput(report);
         if (throughput != null) {
             BitmapEncoder.saveBitmap(throughput, dir.resolve(THROUGHPUT).toString(), BitmapEncoder.BitmapFormat.PNG);
             written.add(THROUGHPUT);
@@ -50,37 +51,45 @@ public final class Charts {
         return written;
     }
 
-    /** Throughput (images/s) against batch: one series per measured format and per comparison line. */
-    static XYChart throughput(BenchReport report) {
-        Map<String, List<double[]>> series = new LinkedHashMap<>();
+    /**
+     * Throughput (images/s) against batch: one line per measured format (the format runs, one after the other)
+     * and one per comparison subject (measured in alternating rounds). Batches are categories, so that 1, 4, 8
+     * sit at even steps; a line without a figure at some batch has a gap there.
+     */
+    static CategoryChart throughput(BenchReport report) {
+        Map<String, Map<Integer, Double>> series = new LinkedHashMap<>();
         for (BenchRow r : report.rows()) {
             if (r.status() == RowStatus.OK) {
-                series.computeIfAbsent("peregrine " + r.format(), k -> new ArrayList<>())
-                        .add(new double[] {r.batch(), r.imagesPerSecond()});
+                series.computeIfAbsent("peregrine " + r.format() + " (format run)", k -> new TreeMap<>())
+                        .put(r.batch(), r.imagesPerSecond());
             }
         }
         for (ComparisonRow c : report.comparisons()) {
-            // Peregrine's own end-to-end rows duplicate the format lines above.
-            if (c.ok() && !(c.subject().equals("peregrine") && c.stage() == Stage.END_TO_END)) {
-                String name = c.subject() + " " + c.variant() + " (" + shortStage(c.stage()) + ")";
-                series.computeIfAbsent(name, k -> new ArrayList<>()).add(new double[] {c.batch(), c.imagesPerSecond()});
+            if (c.ok()) {
+                String name = c.subject() + " " + c.variant() + " (" + shortStage(c.stage()) + ", alternating)";
+                series.computeIfAbsent(name, k -> new TreeMap<>()).put(c.batch(), c.imagesPerSecond());
             }
         }
         if (series.isEmpty()) {
             return null;
         }
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Throughput vs batch size ("
+        TreeSet<Integer> batches = new TreeSet<>();
+        series.values().forEach(m -> batches.addAll(m.keySet()));
+        List<String> categories = batches.stream().map(String::valueOf).toList();
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Throughput vs batch size ("
                 + report.info().device() + ")").xAxisTitle("batch size").yAxisTitle("images / s").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeriesRenderStyle.Line);
+        chart.getStyler().setOverlapped(true); // points of every line on the category, not side by side like bars
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setDecimalPattern("#0.#");
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (var e : series.entrySet()) {
-            List<double[]> pts = e.getValue();
-            pts.sort((a, b) -> Double.compare(a[0], b[0]));
-            double[] xs = pts.stream().mapToDouble(p -> p[0]).toArray();
-            double[] ys = pts.stream().mapToDouble(p -> p[1]).toArray();
-            chart.addSeries(e.getKey(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
+            List<Number> ys = new ArrayList<>();
+            for (int b : batches) {
+                ys.add(e.getValue().get(b)); // null where this line has no figure
+            }
+            chart.addSeries(e.getKey(), categories, ys).setMarker(SeriesMarkers.CIRCLE);
         }
         return chart;
     }
@@ -112,11 +121,11 @@ public final class Charts {
         chart.getStyler().setDecimalPattern("#0.0");
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         if (!rss.isEmpty()) {
-            chart.addSeries("RSS growth (load + run)", new ArrayList<>(rss.keySet()),
+            chart.addSeries("native RSS growth (RssAnon - Java heap)", new ArrayList<>(rss.keySet()),
                     rss.values().stream().map(b -> (Number) (b / 1048576.0)).toList());
         }
         if (!gpu.isEmpty()) {
-            chart.addSeries("GPU memory", new ArrayList<>(gpu.keySet()),
+            chart.addSeries("GPU memory growth", new ArrayList<>(gpu.keySet()),
                     gpu.values().stream().map(b -> (Number) (b / 1048576.0)).toList());
         }
         if (!rss.isEmpty() && file.keySet().equals(rss.keySet())) {

@@ -5,8 +5,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peregrine.bench.LatencyStats;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.peregrine.engines.PeregrineException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,7 +51,7 @@ public final class JsonReport {
             num(stages, "infer", r.stages().inferMs());
             num(o, "file_bytes", r.fileBytes());
             num(o, "load_ms", r.loadMillis());
-            num(o, "rss_delta_bytes", r.rssDeltaBytes());
+            num(o, "native_rss_delta_bytes", r.rssDeltaBytes());
             num(o, "gpu_bytes", r.gpuBytes());
             num(o, "map50", r.map50());
             num(o, "map50_95", r.map5095());
@@ -96,6 +101,98 @@ public final class JsonReport {
         ArrayNode notes = root.putArray("notes");
         report.notes().forEach(notes::add);
         return root;
+    }
+
+    /**
+     * Reads a {@code results.json} written by {@link #write} back into a report (ratios are derived again), so that
+     * a run can be re-rendered or combined with JMH results without measuring again.
+     *
+     * @throws PeregrineException NOT_FOUND / BAD_INPUT when the file is missing or not a peregrine-bench report
+     */
+    public static BenchReport read(Path file) throws PeregrineException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (java.io.FileNotFoundException e) {
+            throw PeregrineException.notFound("results file not found: " + file);
+        } catch (IOException e) {
+            throw PeregrineException.badInput("cannot read " + file + ": " + e.getMessage());
+        }
+        if (!"peregrine-bench/1".equals(root.path("schema").asText())) {
+            throw PeregrineException.badInput(file + " is not a peregrine bench results.json (schema "
+                    + "peregrine-bench/1)");
+        }
+        JsonNode run = root.path("run");
+        RunInfo info = new RunInfo(run.path("command").asText(), run.path("started").asText(),
+                run.path("model").asText(), run.path("device").asText(), run.path("cpu").asText(),
+                run.path("cores").asInt(), doubles(run.path("load_average_before")),
+                doubles(run.path("load_average_after")), strings(run.path("versions")),
+                strings(run.path("settings")));
+        List<BenchRow> rows = new ArrayList<>();
+        for (JsonNode o : root.path("results")) {
+            JsonNode st = o.path("ms_per_image");
+            rows.add(new BenchRow(o.path("format").asText(), o.path("batch").asInt(),
+                    RowStatus.valueOf(o.path("status").asText()), o.path("reason").asText(), o.path("images").asLong(),
+                    dbl(o.path("seconds")), dbl(o.path("images_per_s")), latency(o.path("latency_ms")),
+                    new StageMillis(dbl(st.path("decode")), dbl(st.path("letterbox")), dbl(st.path("infer"))),
+                    lng(o.path("file_bytes")), nullableDbl(o.path("load_ms")), lng(o.path("native_rss_delta_bytes")),
+                    lng(o.path("gpu_bytes")), nullableDbl(o.path("map50")), nullableDbl(o.path("map50_95"))));
+        }
+        List<ComparisonRow> comparisons = new ArrayList<>();
+        for (JsonNode o : root.path("comparisons")) {
+            comparisons.add(new ComparisonRow(o.path("subject").asText(), o.path("variant").asText(),
+                    Stage.valueOf(o.path("stage").asText()), o.path("batch").asInt(),
+                    RowStatus.valueOf(o.path("status").asText()), o.path("reason").asText(),
+                    dbl(o.path("images_per_s")), latency(o.path("latency_ms"))));
+        }
+        List<Agreement> agreements = new ArrayList<>();
+        for (JsonNode o : root.path("agreement")) {
+            agreements.add(new Agreement(o.path("subject").asText(), o.path("images").asInt(),
+                    o.path("reference_detections").asInt(), o.path("detections").asInt(), o.path("matched").asInt(),
+                    o.path("note").asText()));
+        }
+        List<JmhResult> jmh = new ArrayList<>();
+        for (JsonNode o : root.path("jmh")) {
+            Map<String, String> params = new LinkedHashMap<>();
+            o.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            jmh.add(new JmhResult(o.path("benchmark").asText(), params, o.path("mode").asText(),
+                    dbl(o.path("score")), dbl(o.path("error")), o.path("unit").asText()));
+        }
+        List<String> notes = new ArrayList<>();
+        root.path("notes").forEach(n -> notes.add(n.asText()));
+        return new BenchReport(info, rows, comparisons, agreements, jmh, notes);
+    }
+
+    private static LatencyStats latency(JsonNode o) {
+        if (o.path("count").asLong() == 0) {
+            return LatencyStats.EMPTY;
+        }
+        return new LatencyStats(o.path("count").asLong(), dbl(o.path("mean")), dbl(o.path("p50")),
+                dbl(o.path("p90")), dbl(o.path("p99")), dbl(o.path("min")), dbl(o.path("max")));
+    }
+
+    private static double dbl(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : Double.NaN;
+    }
+
+    private static Double nullableDbl(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : null;
+    }
+
+    private static Long lng(JsonNode n) {
+        return n.isNumber() ? n.asLong() : null;
+    }
+
+    private static List<Double> doubles(JsonNode arr) {
+        List<Double> out = new ArrayList<>();
+        arr.forEach(n -> out.add(n.asDouble()));
+        return out;
+    }
+
+    private static Map<String, String> strings(JsonNode obj) {
+        Map<String, String> out = new LinkedHashMap<>();
+        obj.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
     }
 
     private static ObjectNode info(RunInfo info) {

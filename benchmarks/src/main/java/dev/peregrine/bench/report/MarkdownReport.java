@@ -86,9 +86,10 @@ public final class MarkdownReport {
             return;
         }
         sb.append("End to end: encoded image bytes in memory → decode → letterbox → tensor → engine → decode + NMS "
-                + "→ boxes in original-image pixels, one thread. Latency is per batch call.\n\n");
+                + "→ boxes in original-image pixels, one thread. Latency is per batch call. Native RSS Δ: growth of "
+                + "RssAnon minus the Java heap from before loading the model to after its last batch.\n\n");
         sb.append("| format | batch | images/s | p50 ms | p90 ms | p99 ms | decode ms/img | letterbox ms/img "
-                + "| infer+NMS ms/img | file MiB | load ms | RSS Δ MiB | GPU MiB | mAP50 | mAP50-95 |\n");
+                + "| infer+NMS ms/img | file MiB | load ms | native RSS Δ MiB | GPU Δ MiB | mAP50 | mAP50-95 |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchRow r : rows) {
             if (r.status() != RowStatus.OK) {

@@ -122,7 +122,7 @@ public final class BenchRunner {
         }
         Long fileBytes = size(a.file());
         progress.stage("loading " + f.id() + " (" + a.file().getFileName() + ")");
-        OptionalLong rssBefore = ProcessMemory.residentBytes();
+        OptionalLong rssBefore = nativeMemory();
         long gpuBefore = gpuUsedBytes();
         long t0 = System.nanoTime();
         YoloDetector detector;
@@ -168,7 +168,7 @@ public final class BenchRunner {
         for (int b : s.batches()) {
             rows.add(measureBatch(f, b, detector, bench, fileBytes));
         }
-        OptionalLong rssAfter = ProcessMemory.residentBytes();
+        OptionalLong rssAfter = nativeMemory();
         Long rssDelta = rssBefore.isPresent() && rssAfter.isPresent()
                 ? rssAfter.getAsLong() - rssBefore.getAsLong() : null;
         long gpuAfter = gpuUsedBytes();
@@ -297,6 +297,12 @@ public final class BenchRunner {
             sb.append(" <- ").append(c);
         }
         return sb.toString();
+    }
+
+    /** {@link ProcessMemory#nativeResidentBytes()} after a collection, so that garbage does not count. */
+    private static OptionalLong nativeMemory() {
+        System.gc();
+        return ProcessMemory.nativeResidentBytes();
     }
 
     /**

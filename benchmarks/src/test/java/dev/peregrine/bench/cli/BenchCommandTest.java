@@ -73,7 +73,7 @@ class BenchCommandTest {
         assertThat(first.path("images_per_s").asDouble()).isPositive();
         assertThat(first.path("latency_ms").path("p50").asDouble()).isPositive();
         assertThat(first.path("file_bytes").asLong()).isEqualTo(Files.size(model));
-        assertThat(first.path("rss_delta_bytes").isNumber()).isTrue();
+        assertThat(first.path("native_rss_delta_bytes").isNumber()).isTrue();
         assertThat(first.path("map50").isNull()).isTrue();
         assertThat(json.path("run").path("load_average_before")).hasSize(3);
         assertThat(StreamSupport.stream(json.path("comparisons").spliterator(), false)
