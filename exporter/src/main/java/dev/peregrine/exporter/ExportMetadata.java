@@ -62,6 +62,10 @@ final class ExportMetadata {
         List<?> kpt = model.kptShape();
         if (task == Task.POSE && kpt != null) {
             m.put("kpt_shape", PythonLiterals.repr(kpt));
+            Map<?, ?> kptNames = model.kptNames();
+            if (kptNames != null) {
+                m.put("kpt_names", PythonLiterals.repr(kptNames));
+            }
         }
         return m;
     }

@@ -211,6 +211,12 @@ final class UltralyticsModel {
         return v instanceof String s && !s.isEmpty() ? s : fallback;
     }
 
+    /** The pose model's keypoint names ({@code model.kpt_names}, class id to one name per keypoint), or null. */
+    Map<?, ?> kptNames() {
+        Object k = root.hasAttr("kpt_names") ? root.attr("kpt_names") : null;
+        return k instanceof Map<?, ?> m && !m.isEmpty() ? m : null;
+    }
+
     /** The pose head's keypoint shape, or null. */
     List<?> kptShape() {
         Object k = head.hasAttr("kpt_shape") ? head.attr("kpt_shape") : null;

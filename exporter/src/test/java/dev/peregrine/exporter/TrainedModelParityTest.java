@@ -36,8 +36,8 @@ class TrainedModelParityTest {
             assertThat(OutputDiff.maxAbs(ours.data(), ref.data(), 1, 9, 2100, 4, 9)).isLessThan(1e-5);
         }
 
-        Map<String, String> a = DetectParityTest.metadata(ModelProto.parseFrom(Files.readAllBytes(r.onnx())));
-        Map<String, String> b = DetectParityTest.metadata(ModelProto.parseFrom(Files.readAllBytes(theirs)));
+        Map<String, String> a = UltralyticsInterface.metadata(ModelProto.parseFrom(Files.readAllBytes(r.onnx())));
+        Map<String, String> b = UltralyticsInterface.metadata(ModelProto.parseFrom(Files.readAllBytes(theirs)));
         assertThat(a.keySet()).containsExactlyElementsOf(b.keySet());
         a.remove("date");
         b.remove("date");

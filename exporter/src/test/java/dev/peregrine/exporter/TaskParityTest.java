@@ -1,0 +1,89 @@
+package dev.peregrine.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.peregrine.engines.ModelInfo;
+import dev.peregrine.engines.Task;
+import dev.peregrine.testing.Fixtures;
+import dev.peregrine.testing.Npy;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The segment, pose, OBB and classify checkpoints of the fixtures (YOLOv8 and YOLO11), exported by us and run with
+ * ONNX Runtime on the fixture input, reproduce every output of the Ultralytics module within the manifest's
+ * tolerance per channel group (box, score, mask_coeffs, keypoints, angle, protos, probs), and the file has the
+ * interface and metadata of Ultralytics' ONNX beside it.
+ */
+class TaskParityTest {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskParityTest.class);
+
+    @TempDir
+    static Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"yolov8n-seg", "yolo11n-seg", "yolov8n-pose", "yolo11n-pose", "yolov8n-obb",
+        "yolo11n-obb", "yolov8n-cls", "yolo11n-cls"})
+    void exportReproducesUltralyticsOutputs(String name) throws Exception {
+        JsonNode manifest = Fixtures.model("tiny", name);
+        Task task = Task.fromUltralytics(manifest.get("task").asText());
+        int nc = manifest.get("nc").asInt();
+        Path onnx = dir.resolve(name + ".onnx");
+        ExportResult result = Exporter.export(Fixtures.file("tiny/" + name + ".pt"),
+                ExportOptions.defaults().withOutput(onnx), ProgressListener.NONE);
+
+        Npy input = Npy.read(Fixtures.file(task == Task.CLASSIFY ? "tiny/bus.classify.input.npy"
+                : "tiny/bus.input.npy"));
+        Map<String, OrtRun.Output> outputs = OrtRun.run(onnx, input.data, input.shape);
+        JsonNode checks = manifest.at("/onnx_check/results/input");
+        assertThat(outputs).hasSize(checks.size());
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (JsonNode check : checks) {
+            String output = check.get("output").asText();
+            OrtRun.Output out = outputs.get(output);
+            Npy ref = Npy.read(Fixtures.file("tiny/" + name + "." + output + ".npy"));
+            assertThat(out).as(output).isNotNull();
+            assertThat(out.shape()).as(output + " shape").containsExactly(ref.shape);
+            check.get("groups").fields().forEachRemaining(group -> {
+                double tol = group.getValue().get("suggested_atol").asDouble();
+                double err = groupError(group.getKey(), out, ref, nc);
+                errors.put(output + "." + group.getKey(), String.format(Locale.ROOT, "%.2g (tol %.2g)", err, tol));
+                assertThat(err).as("%s %s %s error", name, output, group.getKey()).isLessThanOrEqualTo(tol);
+            });
+        }
+        LOG.info("{}: max errors {}", name, errors);
+
+        ModelInfo info = result.info();
+        assertThat(info.task()).isEqualTo(task);
+        assertThat(info.classCount()).isEqualTo(nc);
+        assertThat(info.endToEnd()).isFalse();
+        assertThat(info.stride()).isEqualTo(task == Task.CLASSIFY ? 1 : 32);
+        assertThat(info.kptShape()).containsExactly(task == Task.POSE ? new int[] {17, 3} : new int[0]);
+        UltralyticsInterface.assertSameInterface(onnx, Fixtures.file("tiny/" + name + ".onnx"));
+    }
+
+    /**
+     * Largest difference over one channel group: for {@code output0 [1, 4+nc+extra, A]} the rows of boxes, scores or
+     * the task's extra values; the whole tensor for prototypes ({@code output1}) and class probabilities.
+     */
+    private static double groupError(String group, OrtRun.Output out, Npy ref, int nc) {
+        if (out.shape().length != 3) {
+            return OutputDiff.maxAbs(out.data(), ref.data);
+        }
+        int rows = out.dim(1);
+        int anchors = out.dim(2);
+        return switch (group) {
+            case "box" -> OutputDiff.maxAbs(out.data(), ref.data, 1, rows, anchors, 0, 4);
+            case "score" -> OutputDiff.maxAbs(out.data(), ref.data, 1, rows, anchors, 4, 4 + nc);
+            default -> OutputDiff.maxAbs(out.data(), ref.data, 1, rows, anchors, 4 + nc, rows);
+        };
+    }
+}
