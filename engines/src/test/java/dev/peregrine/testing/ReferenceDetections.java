@@ -28,9 +28,10 @@ public final class ReferenceDetections {
 
     /**
      * Outcome of a successful match: the worst IoU over pairs matched by IoU, the largest score difference over
-     * all pairs, and how many degenerate pairs matched coordinate-wise instead.
+     * all pairs, how many degenerate pairs matched coordinate-wise instead, and for each reference detection the
+     * index of its partner in the actual list (to compare task payloads pair by pair).
      */
-    public record Match(int count, double worstIou, double worstScoreDiff, int matchedByCoordinates) {
+    public record Match(int count, double worstIou, double worstScoreDiff, int matchedByCoordinates, int[] partners) {
     }
 
     /**
@@ -44,6 +45,8 @@ public final class ReferenceDetections {
     public static Match match(String what, List<Detection> expected, List<Detection> actual, double minIou,
             double maxScoreDiff, double maxCoordDiff) {
         boolean[] used = new boolean[actual.size()];
+        int[] partners = new int[expected.size()];
+        int index = 0;
         double worstIou = 1;
         double worstDiff = 0;
         int byCoordinates = 0;
@@ -70,6 +73,7 @@ public final class ReferenceDetections {
                         bestIdx < 0 ? ", no same-class box within the score tolerance" : "", nearest(e, actual)));
             }
             used[bestIdx] = true;
+            partners[index++] = bestIdx;
             double realIou = actual.get(bestIdx).iou(e);
             if (realIou >= minIou) {
                 worstIou = Math.min(worstIou, realIou);
@@ -88,7 +92,7 @@ public final class ReferenceDetections {
             throw new AssertionError(what + ": " + actual.size() + " detections, reference has " + expected.size()
                     + "; unmatched: " + extra);
         }
-        return new Match(expected.size(), worstIou, worstDiff, byCoordinates);
+        return new Match(expected.size(), worstIou, worstDiff, byCoordinates, partners);
     }
 
     private static double maxCoordDiff(Detection a, Detection b) {
