@@ -82,7 +82,7 @@ public final class Annotator {
                     PoseSkeleton.draw(bgr, k, lineWidth, bgrColor);
                 }
                 label(bgr, String.format(Locale.ROOT, "%s %.2f", info.className(d.classId()), d.score()),
-                        clamp(d.x1(), bgr.cols()), clamp(d.y1(), bgr.rows()), bgrColor, lineWidth);
+                        clamp(d.x1(), bgr.cols()), clamp(d.y1(), bgr.rows()), bgrColor, lineWidth, true);
             }
         }
     }
@@ -96,7 +96,7 @@ public final class Annotator {
         int y = 0;
         for (int i = 0; i < c.size(); i++) {
             String text = String.format(Locale.ROOT, "%s %.2f", info.className(c.classId(i)), c.probability(i));
-            y = label(bgr, text, 0, y, new int[] {64, 64, 64}, lineWidth) + 2;
+            y = label(bgr, text, 0, y, new int[] {64, 64, 64}, lineWidth, false) + 2;
         }
     }
 
@@ -130,11 +130,13 @@ public final class Annotator {
     }
 
     /**
-     * A filled label with the text at {@code (x, y)}: above that point when there is room, otherwise just below it.
+     * A filled label with the text at {@code (x, y)}: above that point when asked and there is room, otherwise just
+     * below it.
      *
      * @return the bottom edge of the label
      */
-    private static int label(Mat bgr, String text, int x, int y, int[] bgrColor, int lineWidth) {
+    private static int label(Mat bgr, String text, int x, int y, int[] bgrColor, int lineWidth,
+            boolean preferAbove) {
         int fontThickness = Math.max(lineWidth - 1, 1);
         double fontScale = lineWidth / 3.0;
         int font = opencv_imgproc.FONT_HERSHEY_SIMPLEX;
@@ -145,7 +147,7 @@ public final class Annotator {
              Size size = opencv_imgproc.getTextSize(text, font, fontScale, fontThickness, baseline)) {
             int labelHeight = size.height() + 3;
             // Label above the point when it fits, otherwise just below it (inside the box).
-            boolean above = y - labelHeight >= 0;
+            boolean above = preferAbove && y - labelHeight >= 0;
             int top = above ? y - labelHeight : y;
             try (Point l1 = new Point(x, top);
                  Point l2 = new Point(x + size.width(), top + labelHeight);
