@@ -79,6 +79,12 @@ public final class OnnxModels {
         return write(file, model(graph, Map.of()));
     }
 
+    /** A copy of {@code source} without any metadata (a "plain" ONNX file, as other exporters write). */
+    public static Path withoutMetadata(Path source, Path file) throws IOException {
+        ModelProto m = ModelProto.parseFrom(Files.readAllBytes(source));
+        return write(file, m.toBuilder().clearMetadataProps().build());
+    }
+
     /** A copy of {@code source} with metadata entries replaced or added. */
     public static Path withMetadata(Path source, Path file, Map<String, String> changes) throws IOException {
         ModelProto m = ModelProto.parseFrom(Files.readAllBytes(source));
@@ -90,6 +96,53 @@ public final class OnnxModels {
         ModelProto.Builder b = m.toBuilder().clearMetadataProps();
         meta.forEach((k, v) -> b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return write(file, b.build());
+    }
+
+    /**
+     * A copy of a static-batch Ultralytics export with a dynamic batch axis: the graph input and outputs get a
+     * symbolic first dimension, and every {@code Reshape} whose target shape is a {@code Constant} starting with the
+     * batch size 1 gets 0 there instead (ONNX: copy that dimension from the input). Enough for Ultralytics' detect
+     * heads, whose only batch-dependent constants are those reshape targets.
+     */
+    public static Path withDynamicBatch(Path source, Path file) throws IOException {
+        ModelProto m = ModelProto.parseFrom(Files.readAllBytes(source));
+        GraphProto.Builder g = m.getGraph().toBuilder();
+        Map<String, Integer> constants = new LinkedHashMap<>();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            if (g.getNode(i).getOpType().equals("Constant")) {
+                constants.put(g.getNode(i).getOutput(0), i);
+            }
+        }
+        for (NodeProto n : g.getNodeList()) {
+            Integer c = n.getOpType().equals("Reshape") ? constants.get(n.getInput(1)) : null;
+            if (c == null) {
+                continue;
+            }
+            NodeProto.Builder constant = g.getNodeBuilder(c);
+            TensorProto t = constant.getAttribute(0).getT();
+            java.nio.ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (t.getDataType() != INT64 || raw.remaining() < 8 || raw.getLong(0) != 1) {
+                continue;
+            }
+            java.nio.ByteBuffer patched = java.nio.ByteBuffer.allocate(raw.remaining())
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).put(raw);
+            patched.putLong(0, 0L);
+            constant.getAttributeBuilder(0).setT(t.toBuilder().setRawData(
+                    com.google.protobuf.ByteString.copyFrom(patched.array())));
+        }
+        g.setInput(0, dynamicFirstDim(g.getInput(0)));
+        for (int i = 0; i < g.getOutputCount(); i++) {
+            g.setOutput(i, dynamicFirstDim(g.getOutput(i)));
+        }
+        g.clearValueInfo();
+        return write(file, m.toBuilder().setGraph(g).build());
+    }
+
+    private static ValueInfoProto dynamicFirstDim(ValueInfoProto v) {
+        ValueInfoProto.Builder b = v.toBuilder();
+        b.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().setDim(0,
+                TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
+        return b.build();
     }
 
     private static ModelProto model(GraphProto graph, Map<String, String> meta) {

@@ -62,7 +62,7 @@ final class ExportMetadata {
         List<?> kpt = model.kptShape();
         if (task == Task.POSE && kpt != null) {
             m.put("kpt_shape", PythonLiterals.repr(kpt));
-            Map<?, ?> kptNames = model.kptNames();
+            Object kptNames = model.root().hasAttr("kpt_names") ? model.root().attr("kpt_names") : null;
             if (kptNames != null) {
                 m.put("kpt_names", PythonLiterals.repr(kptNames));
             }

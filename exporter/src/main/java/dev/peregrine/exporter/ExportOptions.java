@@ -18,6 +18,7 @@ import java.nio.file.Path;
 public record ExportOptions(int height, int width, int batch, boolean dynamic, Integer opset, Path output,
         Precision precision) {
 
+    /** Validates nothing but nulls: values are checked by {@link Exporter} with messages naming the option. */
     public ExportOptions {
         if (precision == null) {
             precision = Precision.FP32;

@@ -11,6 +11,7 @@ import dev.peregrine.exporter.modules.LayerWalker;
 import dev.peregrine.exporter.onnx.OnnxGraphBuilder;
 import dev.peregrine.exporter.onnx.OnnxModels;
 import dev.peregrine.exporter.onnx.Value;
+import dev.peregrine.exporter.pt.CheckpointStructureException;
 import dev.peregrine.exporter.pt.PtCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +78,16 @@ public final class Exporter {
             throw PeregrineException.notFound("checkpoint not found: " + pt);
         }
         progress.stage("reading " + pt.getFileName());
+        try {
+            return build(pt, options, progress, registry);
+        } catch (CheckpointStructureException e) {
+            // A module lacks an attribute or tensor its class must have: a clean error naming the module path.
+            throw e.toPeregrineException();
+        }
+    }
+
+    private static ExportedModel build(Path pt, ExportOptions options, ProgressListener progress,
+            EmitterRegistry registry) throws PeregrineException {
         UltralyticsModel model = UltralyticsModel.of(PtCheckpoint.read(pt), pt);
         int stride = model.maxStride();
         int[] hw = imgsz(options, model, stride);

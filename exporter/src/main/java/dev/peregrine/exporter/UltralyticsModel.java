@@ -211,15 +211,13 @@ final class UltralyticsModel {
         return v instanceof String s && !s.isEmpty() ? s : fallback;
     }
 
-    /** The pose model's keypoint names ({@code model.kpt_names}, class id to one name per keypoint), or null. */
-    Map<?, ?> kptNames() {
-        Object k = root.hasAttr("kpt_names") ? root.attr("kpt_names") : null;
-        return k instanceof Map<?, ?> m && !m.isEmpty() ? m : null;
-    }
-
-    /** The pose head's keypoint shape, or null. */
+    /** The keypoint shape of a pose model (the model's, else its head's {@code kpt_shape}), or null. */
     List<?> kptShape() {
-        Object k = head.hasAttr("kpt_shape") ? head.attr("kpt_shape") : null;
-        return k instanceof List<?> l ? l : null;
+        for (var m : List.of(root, head)) {
+            if (m.hasAttr("kpt_shape") && m.attr("kpt_shape") instanceof List<?> l) {
+                return l;
+            }
+        }
+        return null;
     }
 }

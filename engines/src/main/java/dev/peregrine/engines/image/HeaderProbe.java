@@ -25,7 +25,7 @@ final class HeaderProbe {
             h = png(new ByteCursor(data, "png"));
         } else if (data.length >= 2 && data[0] == 'B' && data[1] == 'M') {
             h = bmp(new ByteCursor(data, "bmp"));
-        } else if (new ByteCursor(data, "webp").matches(0, "RIFF") && new ByteCursor(data, "webp").matches(8, "WEBP")) {
+        } else if (isWebp(data)) {
             h = webp(new ByteCursor(data, "webp"));
         } else {
             throw PeregrineException.badInput("unsupported image format (" + describe(data)
@@ -95,6 +95,11 @@ final class HeaderProbe {
             return new ImageHeader("webp", c.u24le(24) + 1, c.u24le(27) + 1);
         }
         throw PeregrineException.badInput("corrupt webp: unknown first chunk");
+    }
+
+    private static boolean isWebp(byte[] data) {
+        ByteCursor c = new ByteCursor(data, "webp");
+        return c.matches(0, "RIFF") && c.matches(8, "WEBP");
     }
 
     private static boolean startsWith(byte[] data, byte[] prefix) {

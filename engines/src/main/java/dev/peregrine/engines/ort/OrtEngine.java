@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +62,8 @@ public final class OrtEngine implements Engine {
     private final OutputSlot[] slots;
     /** Cached result views per requested batch (index = batch) so that a run returns without allocating. */
     private final EngineOutputs[] resultsByBatch;
+    /** Cached name → pinned tensor maps per run batch (index = batch), built once all shapes are known. */
+    private final List<Map<String, OnnxTensor>> pinnedMaps;
     /** Engine-owned copy of the input for heap or non-native-order buffers, or for padding a static batch. */
     private FloatBuffer staging;
     private boolean warnedCopy;
@@ -107,6 +110,7 @@ public final class OrtEngine implements Engine {
             slots[i] = new OutputSlot(outputs.get(i), inputs.get(0).dim(0), runBatchCapacity());
         }
         this.resultsByBatch = new EngineOutputs[maxBatch + 1];
+        this.pinnedMaps = new ArrayList<>(Collections.nCopies(runBatchCapacity() + 1, null));
     }
 
     /**
@@ -176,10 +180,10 @@ public final class OrtEngine implements Engine {
         FloatBuffer data = inputView(input, batch, runBatch);
         long[] shape = {runBatch, 3, imageHeight, imageWidth};
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, data, shape)) {
-            if (allPinned(runBatch)) {
-                try (OrtSession.Result ignored = session.run(Map.of(inputName, tensor), pinnedOutputs(runBatch))) {
-                    // outputs are already in the pinned buffers
-                }
+            Map<String, OnnxTensor> pinned = pinnedOutputs(runBatch);
+            if (pinned != null) {
+                // The outputs are already in the pinned buffers; the result only holds references to them.
+                session.run(Map.of(inputName, tensor), pinned).close();
             } else {
                 try (OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
                     learnAndCopy(result, runBatch);
@@ -225,19 +229,20 @@ public final class OrtEngine implements Engine {
         return fixedBatch > 0 ? fixedBatch : maxBatch;
     }
 
-    private boolean allPinned(int runBatch) throws OrtException {
-        for (OutputSlot s : slots) {
-            if (s.pinned(env, runBatch) == null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
+    /** The pinned outputs for a run batch, or null while some output's shape is still unknown. */
     private Map<String, OnnxTensor> pinnedOutputs(int runBatch) throws OrtException {
-        Map<String, OnnxTensor> map = new HashMap<>(slots.length * 2);
-        for (OutputSlot s : slots) {
-            map.put(s.name, s.pinned(env, runBatch));
+        Map<String, OnnxTensor> map = pinnedMaps.get(runBatch);
+        if (map == null) {
+            Map<String, OnnxTensor> built = new HashMap<>(slots.length * 2);
+            for (OutputSlot s : slots) {
+                OnnxTensor t = s.pinned(env, runBatch);
+                if (t == null) {
+                    return null;
+                }
+                built.put(s.name, t);
+            }
+            map = Map.copyOf(built);
+            pinnedMaps.set(runBatch, map);
         }
         return map;
     }
@@ -249,7 +254,7 @@ public final class OrtEngine implements Engine {
             if (!(v instanceof OnnxTensor t)) {
                 throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "output " + slots[i].name + " is not a tensor");
             }
-            long[] shape = ((TensorInfo) t.getInfo()).getShape();
+            long[] shape = t.getInfo().getShape();
             slots[i].learn(shape, runBatch, runBatchCapacity());
             FloatBuffer src = t.getFloatBuffer(); // a copy; happens once per batch size
             FloatBuffer dst = slots[i].buffer.duplicate();

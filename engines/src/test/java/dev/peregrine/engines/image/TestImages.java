@@ -2,13 +2,12 @@ package dev.peregrine.engines.image;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
+import dev.peregrine.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
-import dev.peregrine.testing.Fixtures;
 
 /** Small images made with OpenCV for the tests, and the fixture images. */
 final class TestImages {
@@ -17,7 +16,7 @@ final class TestImages {
 
     /** A {@code w x h} BGR image with a colour gradient, so that every pixel differs. */
     static Mat gradient(int w, int h) {
-        Mat m = new Mat(h, w, CV_8UC3, new Scalar(0, 0, 0, 0));
+        Mat m = new Mat(h, w, CV_8UC3);
         try (BytePointer p = new BytePointer(m.data())) {
             p.capacity((long) w * h * 3);
             for (int y = 0; y < h; y++) {

@@ -145,14 +145,14 @@ class UltralyticsMetadataTest {
                 continue;
             }
             Map<String, String> props = new HashMap<>();
-            m.get("onnx_metadata").fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
+            m.get("onnx_metadata").properties().forEach(e -> props.put(e.getKey(), e.getValue().asText()));
             JsonNode in = m.get("onnx_inputs").get(0);
             JsonNode o0 = m.get("onnx_outputs").get(0);
             ModelInfo info = UltralyticsMetadata.parse(props, new TensorSpec(in.get("name").asText(), "float",
                     longs(in.get("shape"))), new TensorSpec(o0.get("name").asText(), "float", longs(o0.get("shape"))),
                     "onnx");
             List<String> expected = new ArrayList<>();
-            m.get("names").fields().forEachRemaining(e -> expected.add(e.getValue().asText()));
+            m.get("names").properties().forEach(e -> expected.add(e.getValue().asText()));
             assertThat(info.names()).as(m.get("name").asText()).isEqualTo(expected);
             assertThat(info.task().ultralyticsName()).isEqualTo(m.get("task").asText());
             assertThat(info.endToEnd()).isEqualTo(m.get("end2end").asBoolean());

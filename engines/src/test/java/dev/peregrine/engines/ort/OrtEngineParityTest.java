@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,9 +60,7 @@ class OrtEngineParityTest {
     private static void compareGroups(String what, Npy ref, float[] actual, JsonNode groups, int nc) {
         int rowsStart = 0;
         int rowLength = ref.shape.length == 3 ? (int) ref.shape[2] : ref.size();
-        Iterator<Map.Entry<String, JsonNode>> it = groups.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> g = it.next();
+        for (Map.Entry<String, JsonNode> g : groups.properties()) {
             double atol = g.getValue().get("suggested_atol").asDouble();
             int rows = switch (g.getKey()) {
                 case "box" -> 4;

@@ -12,6 +12,7 @@ import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.image.LetterboxedImage;
 import dev.peregrine.testing.Fixtures;
 import dev.peregrine.testing.OnnxModels;
+import dev.peregrine.testing.ReferenceDetections;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,6 +88,28 @@ class YoloDetectorTest {
     }
 
     @Test
+    void trainedModelWithADynamicBatchGivesTheSameDetectionsInBatchesOfFour() throws Exception {
+        Path dynamic = OnnxModels.withDynamicBatch(Fixtures.file("trained/shapes-yolov8n.onnx"),
+                dir.resolve("shapes-dynamic.onnx"));
+        List<byte[]> images = images();
+        try (YoloDetector batch4 = YoloDetector.open(new EngineConfig(dynamic, Device.CPU, 4, null));
+             YoloDetector reference = YoloDetector.open(EngineConfig.cpu(Fixtures.file("trained/shapes-yolov8n.onnx")))) {
+            assertThat(batch4.maxBatch()).isEqualTo(4);
+            assertThat(batch4.info().dynamicBatch()).isTrue();
+            List<List<Detection>> expected = oneByOne(reference, images, DetectOptions.defaults());
+            assertThat(expected.stream().mapToInt(List::size).sum()).isGreaterThan(10);
+            List<List<Detection>> actual = batched(batch4, images, DetectOptions.defaults()); // 4 + 3
+            for (int i = 0; i < images.size(); i++) {
+                // First a tolerant match, so that a failure says whether batching changed results or only bits.
+                ReferenceDetections.match("image " + i, expected.get(i), actual.get(i), 0.9999, 1e-5, 0);
+            }
+            // ONNX Runtime's CPU kernels loop over the batch with the same per-image code: bit-identical.
+            assertThat(actual).isEqualTo(expected);
+            assertThat(oneByOne(batch4, images, DetectOptions.defaults())).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void trainedModelChunkedIntoBatchesOfOneMatchesOneByOne() throws Exception {
         List<byte[]> images = images();
         try (YoloDetector d = YoloDetector.open(EngineConfig.cpu(Fixtures.file("trained/shapes-yolov8n.onnx")))) {
@@ -94,6 +117,22 @@ class YoloDetectorTest {
             List<List<Detection>> expected = oneByOne(d, images, DetectOptions.defaults());
             assertThat(expected.stream().mapToInt(List::size).sum()).isGreaterThan(10);
             assertThat(batched(d, images, DetectOptions.defaults())).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void plainOnnxWithoutMetadataDetectsTheSameWithDefaultNames() throws Exception {
+        Path plain = OnnxModels.withoutMetadata(Fixtures.file("tiny/yolov8n.onnx"), dir.resolve("plain.onnx"));
+        byte[] bus = Files.readAllBytes(Fixtures.file("images/bus.jpg"));
+        try (YoloDetector withMeta = YoloDetector.open(EngineConfig.cpu(Fixtures.file("tiny/yolov8n.onnx")));
+             YoloDetector without = YoloDetector.open(EngineConfig.cpu(plain))) {
+            assertThat(without.info().names()).containsExactly("class0", "class1", "class2", "class3", "class4",
+                    "class5", "class6", "class7");
+            assertThat(without.info().stride()).isEqualTo(32);
+            assertThat(without.info().inputWidth()).isEqualTo(160);
+            assertThat(without.info().metadata()).isEmpty();
+            assertThat(without.detect(bus, DetectOptions.defaults()))
+                    .isEqualTo(withMeta.detect(bus, DetectOptions.defaults())).isNotEmpty();
         }
     }
 

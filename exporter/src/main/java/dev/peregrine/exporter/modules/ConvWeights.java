@@ -101,8 +101,9 @@ public record ConvWeights(float[] weight, long[] shape, float[] bias, long[] str
         int per = weight.length / c;
         for (int o = 0; o < c; o++) {
             double scale = gamma[o] / Math.sqrt(var[o] + eps);
-            for (int k = 0; k < per; k++) {
-                w[o * per + k] = (float) (weight[o * per + k] * scale);
+            int base = o * per;
+            for (int k = base; k < base + per; k++) {
+                w[k] = (float) (weight[k] * scale);
             }
             b[o] = (float) ((bias[o] - (double) mean[o]) * scale + beta[o]);
         }

@@ -13,6 +13,7 @@ import java.util.Arrays;
  */
 public record Value(String name, DataType type, long[] shape) {
 
+    /** Copies the shape so that the value stays immutable. */
     public Value {
         shape = shape.clone();
     }

@@ -6,6 +6,7 @@ import dev.peregrine.exporter.ExportOptions;
 import dev.peregrine.exporter.ExportResult;
 import dev.peregrine.exporter.Exporter;
 import dev.peregrine.exporter.ProgressListener;
+import dev.peregrine.exporter.trt.EngineBuildOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,35 +20,76 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code peregrine export MODEL.pt}: converts an Ultralytics checkpoint to ONNX in pure Java, with Ultralytics'
  * export options. Prints one line per stage and a final line with the file, its size and the time taken.
+ *
+ * <p>{@code --format engine} builds a TensorRT engine for this machine's GPU, from an ONNX model or from a
+ * checkpoint (exported to ONNX beside it first); see {@link EngineExport}.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Export an Ultralytics YOLO .pt checkpoint to ONNX (no Python needed).")
+        description = "Export an Ultralytics YOLO .pt checkpoint to ONNX (no Python needed), or build a TensorRT "
+                + "engine from a .pt or .onnx model (--format engine).")
 public final class ExportCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL.pt", description = "Ultralytics checkpoint (best.pt, yolo11n.pt...)")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Ultralytics checkpoint (best.pt, yolo11n.pt...), "
+            + "or an ONNX model with --format engine")
     Path model;
+
+    @Option(names = "--format", paramLabel = "onnx|engine", defaultValue = "onnx",
+            description = "onnx (default), or engine: a TensorRT engine for this machine's GPU and TensorRT version.")
+    String format;
 
     @Option(names = "--imgsz", paramLabel = "N|HxW",
             description = "Input size, a multiple of the model stride: N (square) or HxW. Default: training size.")
     String imgsz;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Static batch size (default 1).")
-    int batch;
+    @Option(names = "--batch", paramLabel = "N", description = "Static batch size (default 1); with --format engine "
+            + "--dynamic, the largest batch of the engine (default 8).")
+    Integer batch;
 
-    @Option(names = "--dynamic", description = "Dynamic batch, height and width axes.")
+    @Option(names = "--dynamic", description = "Dynamic batch, height and width axes; engines get a batch range "
+            + "1..N tuned for N/2.")
     boolean dynamic;
 
     @Option(names = "--opset", paramLabel = "N", description = "ONNX opset, 13 to 22 (default 17).")
     Integer opset;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Output file (default: MODEL.onnx beside the checkpoint).")
+            description = "Output file (default: MODEL.onnx, or MODEL.engine with --format engine, beside the model).")
     Path output;
 
     /** Precision of the artifact: FP16 and INT8 are added by the precision passes (dev.peregrine.exporter.precision). */
-    @Option(names = "--precision", paramLabel = "fp32|fp16|int8", defaultValue = "fp32",
-            description = "Numeric precision (default fp32; fp16 and int8 come with the precision passes).")
+    @Option(names = "--precision", paramLabel = "fp32|fp16|int8",
+            description = "Numeric precision (default fp32; fp16 and int8 come with the precision passes). Engines take "
+                    + "the precision of their ONNX; for an .onnx input this checks it.")
     String precision;
+
+    @Option(names = "--min-shape", paramLabel = "NxCxHxW", description = "Engine profile minimum (with --dynamic).")
+    String minShape;
+
+    @Option(names = "--opt-shape", paramLabel = "NxCxHxW", description = "Engine profile shape to tune for (with --dynamic).")
+    String optShape;
+
+    @Option(names = "--max-shape", paramLabel = "NxCxHxW", description = "Engine profile maximum (with --dynamic).")
+    String maxShape;
+
+    @Option(names = "--workspace", paramLabel = "GB", description = "TensorRT builder workspace limit in GiB "
+            + "(default: TensorRT's, the device memory).")
+    Double workspace;
+
+    @Option(names = "--dla", paramLabel = "N", description = "Build for DLA core N (Jetson AGX/NX Orin, Xavier).")
+    Integer dla;
+
+    @Option(names = "--gpu-fallback", description = "With --dla: run layers the DLA cannot on the GPU.")
+    boolean gpuFallback;
+
+    @Option(names = "--timing-cache", paramLabel = "FILE", description = "TensorRT timing cache to reuse and update "
+            + "(faster rebuilds on the same GPU).")
+    Path timingCache;
+
+    @Option(names = "--device", paramLabel = "cuda:N", description = "GPU to build the engine on (default cuda:0).")
+    String device;
+
+    @Option(names = "--tf32", description = "Let FP32 layers use TF32 math (faster on Ampere+, less exact).")
+    boolean tf32;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,9 +97,46 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws PeregrineException {
         PrintWriter out = spec.commandLine().getOut();
+        String fmt = format.trim().toLowerCase(Locale.ROOT);
+        boolean onnxInput = model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+        EngineExport.Request engine = new EngineExport.Request(batch, dynamic, minShape, optShape, maxShape, workspace,
+                dla, gpuFallback, timingCache, device, tf32, precision == null ? null : parsePrecision(precision), output);
+        switch (fmt) {
+            case "onnx" -> {
+                if (onnxInput) {
+                    throw PeregrineException.badInput(model.getFileName() + " is already ONNX: add --format engine to build "
+                            + "a TensorRT engine from it");
+                }
+                if (engine.hasEngineOnlyOptions()) {
+                    throw PeregrineException.badInput("--min-shape, --opt-shape, --max-shape, --workspace, --dla, --gpu-fallback, "
+                            + "--timing-cache, --device and --tf32 apply to --format engine");
+                }
+                exportOnnx(out, output);
+            }
+            case "engine" -> {
+                if (onnxInput && (imgsz != null || opset != null)) {
+                    throw PeregrineException.badInput("--imgsz and --opset apply when exporting a .pt; " + model.getFileName()
+                            + " is already ONNX");
+                }
+                Path onnx = onnxInput ? model : siblingWithExtension(model, ".onnx");
+                // Everything is checked (TensorRT present included) before a .pt export spends time on the ONNX.
+                EngineBuildOptions options = EngineExport.options(onnx, engine);
+                if (!onnxInput) {
+                    exportOnnx(out, onnx);
+                }
+                EngineExport.build(options, out);
+            }
+            default -> throw PeregrineException.badInput("--format '" + format + "' is not onnx or engine");
+        }
+        return 0;
+    }
+
+    /** Exports the checkpoint to {@code onnxOut} (null: beside it) with the command's options; returns the file. */
+    private Path exportOnnx(PrintWriter out, Path onnxOut) throws PeregrineException {
         int[] hw = imgsz == null ? new int[] {0, 0} : parseImgsz(imgsz);
-        ExportOptions options = ExportOptions.defaults().withImgsz(hw[0], hw[1]).withBatch(batch)
-                .withDynamic(dynamic).withOpset(opset).withOutput(output).withPrecision(parsePrecision(precision));
+        ExportOptions options = ExportOptions.defaults().withImgsz(hw[0], hw[1]).withBatch(batch == null ? 1 : batch)
+                .withDynamic(dynamic).withOpset(opset).withOutput(onnxOut)
+                .withPrecision(precision == null ? Precision.FP32 : parsePrecision(precision));
         ExportResult r = Exporter.export(model, options, new ProgressListener() {
             @Override
             public void stage(String description) {
@@ -74,7 +153,13 @@ public final class ExportCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "exported %s (%.1f MB) in %.2f s%n", r.onnx(), bytes / 1e6,
                 r.took().toNanos() / 1e9);
         out.flush();
-        return 0;
+        return r.onnx();
+    }
+
+    private static Path siblingWithExtension(Path file, String extension) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + extension);
     }
 
     /** {@code 640}, {@code 480x640} or {@code 480,640} as {@code [h, w]}. */

@@ -149,7 +149,11 @@ public final class ServerMetrics {
                 .increment();
     }
 
-    /** Registers the queue gauges of {@code model}, read from the suppliers at each scrape. */
+    /**
+     * Registers the queue gauges of {@code model}, read from the suppliers at each scrape. Micrometer keeps the
+     * first registration of a name and tags, so a second registry reusing these metrics for the same model name
+     * keeps reporting the first one's queue: use one {@code ServerMetrics} per registry.
+     */
     public void registerQueueGauges(String model, LongSupplier queuedItems, LongSupplier queuedBytes) {
         Gauge.builder("peregrine.queue.items", () -> queuedItems.getAsLong())
                 .description("Requests waiting for a batch")

@@ -14,5 +14,5 @@ final class DefaultParts {
     static final DetectorOpener OPENER = YoloDetector::open;
 
     /** Exports checkpoints with the Java exporter. */
-    static final PtExporter EXPORTER = PtExporter.UNAVAILABLE;
+    static final PtExporter EXPORTER = new JavaPtExporter();
 }

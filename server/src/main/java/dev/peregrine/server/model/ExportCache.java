@@ -73,7 +73,7 @@ public final class ExportCache {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+            tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
             log.info("exporting {} to ONNX (cached as {})", pt, target);
             long start = System.nanoTime();
             exporter.export(pt, tmp, maxBatch);
