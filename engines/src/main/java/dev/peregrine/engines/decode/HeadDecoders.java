@@ -2,7 +2,6 @@ package dev.peregrine.engines.decode;
 
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PeregrineException;
-import dev.peregrine.engines.Task;
 
 /**
  * Picks the {@link HeadDecoder} for a model from its {@link ModelInfo}: the task and the output layout
@@ -59,10 +58,5 @@ public final class HeadDecoders {
             case CLASSIFY -> throw PeregrineException.unsupported("classify models have no boxes; open them with "
                     + "YoloClassifier (peregrine predict does so by itself)");
         };
-    }
-
-    /** True when {@link #forModel} has a box decoder for the model's task. */
-    public static boolean detects(Task task) {
-        return task != Task.CLASSIFY;
     }
 }
