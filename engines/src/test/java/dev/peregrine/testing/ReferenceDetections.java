@@ -15,13 +15,32 @@ public final class ReferenceDetections {
     private ReferenceDetections() {
     }
 
-    /** Reads a JSON array of {@code {xyxy: [..], conf, cls, name}} objects. */
+    /**
+     * Reads a JSON array of {@code {xyxy: [..], conf, cls, name}} objects. OBB references carry corners
+     * ({@code xyxyxyxy}) instead of a box: their box is the box around the corners, as Peregrine's OBB detections.
+     */
     public static List<Detection> parse(JsonNode array) {
         List<Detection> out = new ArrayList<>();
         for (JsonNode d : array) {
+            float conf = (float) d.get("conf").asDouble();
+            int cls = d.get("cls").asInt();
             JsonNode b = d.get("xyxy");
+            if (b == null && d.has("xyxyxyxy")) {
+                float x1 = Float.MAX_VALUE;
+                float y1 = Float.MAX_VALUE;
+                float x2 = -Float.MAX_VALUE;
+                float y2 = -Float.MAX_VALUE;
+                for (JsonNode p : d.get("xyxyxyxy")) {
+                    x1 = Math.min(x1, (float) p.get(0).asDouble());
+                    x2 = Math.max(x2, (float) p.get(0).asDouble());
+                    y1 = Math.min(y1, (float) p.get(1).asDouble());
+                    y2 = Math.max(y2, (float) p.get(1).asDouble());
+                }
+                out.add(new Detection(x1, y1, x2, y2, conf, cls));
+                continue;
+            }
             out.add(new Detection((float) b.get(0).asDouble(), (float) b.get(1).asDouble(), (float) b.get(2).asDouble(),
-                    (float) b.get(3).asDouble(), (float) d.get("conf").asDouble(), d.get("cls").asInt()));
+                    (float) b.get(3).asDouble(), conf, cls));
         }
         return out;
     }

@@ -1,13 +1,26 @@
 package dev.peregrine.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.peregrine.engines.Classification;
+import dev.peregrine.engines.DetectOptions;
+import dev.peregrine.engines.Detection;
+import dev.peregrine.engines.EngineConfig;
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.Task;
+import dev.peregrine.engines.decode.InstanceMask;
+import dev.peregrine.engines.decode.Keypoints;
+import dev.peregrine.engines.decode.OrientedBox;
+import dev.peregrine.engines.pipeline.YoloClassifier;
+import dev.peregrine.engines.pipeline.YoloDetector;
 import dev.peregrine.testing.Fixtures;
 import dev.peregrine.testing.Npy;
+import dev.peregrine.testing.ReferenceDetections;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The segment, pose, OBB and classify checkpoints of the fixtures (YOLOv8 and YOLO11), exported by us and run with
  * ONNX Runtime on the fixture input, reproduce every output of the Ultralytics module within the manifest's
- * tolerance per channel group (box, score, mask_coeffs, keypoints, angle, protos, probs), and the file has the
- * interface and metadata of Ultralytics' ONNX beside it.
+ * tolerance per channel group (box, score, mask_coeffs, keypoints, angle, protos, probs), the file has the
+ * interface and metadata of Ultralytics' ONNX beside it, and the engines decode it into Ultralytics' predict result.
  */
 class TaskParityTest {
     private static final Logger LOG = LoggerFactory.getLogger(TaskParityTest.class);
@@ -68,6 +81,38 @@ class TaskParityTest {
         assertThat(info.stride()).isEqualTo(task == Task.CLASSIFY ? 1 : 32);
         assertThat(info.kptShape()).containsExactly(task == Task.POSE ? new int[] {17, 3} : new int[0]);
         UltralyticsInterface.assertSameInterface(onnx, Fixtures.file("tiny/" + name + ".onnx"));
+        assertPredictMatchesUltralytics(name, task, onnx);
+    }
+
+    /**
+     * Our export, run by the engines on bus.jpg, gives Ultralytics' {@code predict} result (the detailed payload
+     * comparisons, on Ultralytics' ONNX, are in the engines' TaskPredictParityTest and ClassifyParityTest).
+     */
+    private static void assertPredictMatchesUltralytics(String name, Task task, Path onnx) throws Exception {
+        byte[] bus = Files.readAllBytes(Fixtures.file("images/bus.jpg"));
+        JsonNode square = Fixtures.readJson(Fixtures.file("tiny/" + name + ".predict.json")).get("square");
+        if (task == Task.CLASSIFY) {
+            try (YoloClassifier classifier = YoloClassifier.open(EngineConfig.cpu(onnx))) {
+                Classification top5 = classifier.classify(bus);
+                for (int i = 0; i < 5; i++) {
+                    JsonNode ref = square.get("top5").get(i);
+                    assertThat(top5.classId(i)).isEqualTo(ref.get("cls").asInt());
+                    assertThat((double) top5.probability(i)).isCloseTo(ref.get("prob").asDouble(), within(1e-3));
+                }
+            }
+            return;
+        }
+        try (YoloDetector detector = YoloDetector.open(EngineConfig.cpu(onnx))) {
+            List<Detection> actual = detector.detect(bus, DetectOptions.defaults());
+            ReferenceDetections.match(name, ReferenceDetections.parse(square.get("detections")), actual, 0.99, 1e-3,
+                    0.5);
+            Class<?> payload = switch (task) {
+                case SEGMENT -> InstanceMask.class;
+                case POSE -> Keypoints.class;
+                default -> OrientedBox.class;
+            };
+            assertThat(actual).allSatisfy(d -> assertThat(d.extra()).isInstanceOf(payload));
+        }
     }
 
     /**

@@ -13,7 +13,6 @@ import dev.peregrine.engines.decode.OrientedBox;
 import dev.peregrine.testing.Fixtures;
 import dev.peregrine.testing.ReferenceDetections;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -146,32 +145,12 @@ class TaskPredictParityTest {
         try (YoloDetector detector = YoloDetector.open(EngineConfig.cpu(Fixtures.file("tiny/" + model + ".onnx")))) {
             assertThat(detector.info().task()).isEqualTo(task);
             List<Detection> actual = detector.detect(bus, DetectOptions.defaults());
-            List<Detection> expected = task == Task.OBB ? obbReference(square.get("detections"))
-                    : ReferenceDetections.parse(square.get("detections"));
+            List<Detection> expected = ReferenceDetections.parse(square.get("detections"));
             var match = ReferenceDetections.match(model, expected, actual, 0.99, 1e-3, 0.5);
             LOG.info("{}: {} detections match, worst IoU {}, worst |dconf| {}", model, match.count(),
                     String.format(Locale.ROOT, "%.5f", match.worstIou()),
                     String.format(Locale.ROOT, "%.2e", match.worstScoreDiff()));
             return new Run(square, expected, actual, match);
         }
-    }
-
-    /** OBB references carry corners, not boxes: their axis-aligned box is the box around the corners. */
-    private static List<Detection> obbReference(JsonNode detections) {
-        List<Detection> out = new ArrayList<>();
-        for (JsonNode d : detections) {
-            float x1 = Float.MAX_VALUE;
-            float y1 = Float.MAX_VALUE;
-            float x2 = -Float.MAX_VALUE;
-            float y2 = -Float.MAX_VALUE;
-            for (JsonNode p : d.get("xyxyxyxy")) {
-                x1 = Math.min(x1, (float) p.get(0).asDouble());
-                x2 = Math.max(x2, (float) p.get(0).asDouble());
-                y1 = Math.min(y1, (float) p.get(1).asDouble());
-                y2 = Math.max(y2, (float) p.get(1).asDouble());
-            }
-            out.add(new Detection(x1, y1, x2, y2, (float) d.get("conf").asDouble(), d.get("cls").asInt()));
-        }
-        return out;
     }
 }
