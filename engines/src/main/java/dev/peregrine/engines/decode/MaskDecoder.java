@@ -42,6 +42,8 @@ public final class MaskDecoder implements HeadDecoder {
     private final Axis columns = new Axis();
     private final Axis rows = new Axis();
     private float[] logits = new float[0];
+    private float[] row = new float[0];
+    private float[] horizontal = new float[0];
 
     /** The mask coefficients of a kept detection, until the mask replaces them. */
     record Coefficients(float[] values) implements Detection.Extra {
@@ -140,15 +142,20 @@ public final class MaskDecoder implements HeadDecoder {
         if (logits.length < cw * ch) {
             logits = new float[mh * mw];
         }
+        if (row.length < cw) {
+            row = new float[mw];
+        }
+        // coefficients @ prototypes over the crop, channel by channel (the sum runs over c in order, as before).
+        java.util.Arrays.fill(logits, 0, cw * ch, 0f);
         int plane = mh * mw;
-        for (int y = 0; y < ch; y++) {
-            for (int x = 0; x < cw; x++) {
-                int p = base + (cy1 + y) * mw + cx1 + x;
-                float sum = 0f;
-                for (int c = 0; c < maskCount; c++) {
-                    sum += coeffs[c] * protos.get(p + c * plane);
+        for (int c = 0; c < maskCount; c++) {
+            float k = coeffs[c];
+            for (int y = 0; y < ch; y++) {
+                protos.get(base + c * plane + (cy1 + y) * mw + cx1, row, 0, cw);
+                int o = y * cw;
+                for (int x = 0; x < cw; x++) {
+                    logits[o + x] += k * row[x];
                 }
-                logits[y * cw + x] = sum;
             }
         }
         int left = columns.first(cx1, cx2);
@@ -160,6 +167,21 @@ public final class MaskDecoder implements HeadDecoder {
         }
         int ww = right - left + 1;
         int wh = bottom - top + 1;
+        // Bilinear upsampling, separably: the inner terms w0 * v(y, x0) + w1 * v(y, x1) depend only on the source row
+        // and the output column, so computing them once per crop row gives torch's
+        // h0 * (w0 * v00 + w1 * v01) + h1 * (w0 * v10 + w1 * v11) value for value.
+        if (horizontal.length < ch * ww) {
+            horizontal = new float[Math.max(ch * ww, horizontal.length * 2)];
+        }
+        for (int y = 0; y < ch; y++) {
+            int o = y * ww;
+            for (int ox = 0; ox < ww; ox++) {
+                int x = left + ox;
+                float lx1 = columns.weight[x];
+                horizontal[o + ox] = (1f - lx1) * at(y, columns.low[x] - cx1, cw, ch)
+                        + lx1 * at(y, columns.high[x] - cx1, cw, ch);
+            }
+        }
         byte[] bits = new byte[ww * wh];
         int count = 0;
         for (int oy = 0; oy < wh; oy++) {
@@ -168,14 +190,10 @@ public final class MaskDecoder implements HeadDecoder {
             int y1 = rows.high[y] - cy1;
             float ly1 = rows.weight[y];
             float ly0 = 1f - ly1;
+            boolean in0 = y0 >= 0 && y0 < ch;
+            boolean in1 = y1 >= 0 && y1 < ch;
             for (int ox = 0; ox < ww; ox++) {
-                int x = left + ox;
-                int x0 = columns.low[x] - cx1;
-                int x1 = columns.high[x] - cx1;
-                float lx1 = columns.weight[x];
-                float lx0 = 1f - lx1;
-                float v = ly0 * (lx0 * at(y0, x0, cw, ch) + lx1 * at(y0, x1, cw, ch))
-                        + ly1 * (lx0 * at(y1, x0, cw, ch) + lx1 * at(y1, x1, cw, ch));
+                float v = ly0 * (in0 ? horizontal[y0 * ww + ox] : 0f) + ly1 * (in1 ? horizontal[y1 * ww + ox] : 0f);
                 if (v > 0f) {
                     bits[oy * ww + ox] = 1;
                     count++;
