@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.engines.Classification;
 import dev.peregrine.engines.DetectOptions;
 import dev.peregrine.engines.Detection;
+import dev.peregrine.engines.Device;
 import dev.peregrine.engines.EngineConfig;
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.Task;
@@ -82,6 +83,55 @@ class TaskParityTest {
         assertThat(info.kptShape()).containsExactly(task == Task.POSE ? new int[] {17, 3} : new int[0]);
         UltralyticsInterface.assertSameInterface(onnx, Fixtures.file("tiny/" + name + ".onnx"));
         assertPredictMatchesUltralytics(name, task, onnx);
+    }
+
+    /**
+     * Task payloads come from the right batch slot: a dynamic-batch export run on [bus, chelsea, bus] gives for each
+     * image what the image gives alone.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"yolov8n-seg", "yolo11n-pose", "yolov8n-obb"})
+    void batchedDetectionsCarryTheirOwnPayloads(String name) throws Exception {
+        Path onnx = dir.resolve(name + "-dynamic.onnx");
+        Exporter.export(Fixtures.file("tiny/" + name + ".pt"), ExportOptions.defaults().withDynamic(true)
+                .withOutput(onnx), ProgressListener.NONE);
+        byte[] bus = Files.readAllBytes(Fixtures.file("images/bus.jpg"));
+        byte[] chelsea = Files.readAllBytes(Fixtures.file("images/chelsea.png"));
+        try (YoloDetector detector = YoloDetector.open(new EngineConfig(onnx, Device.CPU, 3, null))) {
+            List<Detection> one = detector.detect(bus, DetectOptions.defaults());
+            List<Detection> other = detector.detect(chelsea, DetectOptions.defaults());
+            try (var a = detector.prepare(bus); var b = detector.prepare(chelsea); var c = detector.prepare(bus)) {
+                List<List<Detection>> batch = detector.detect(List.of(a, b, c), DetectOptions.defaults());
+                assertSamePayloads(batch.get(0), one);
+                assertSamePayloads(batch.get(1), other);
+                assertSamePayloads(batch.get(2), one);
+            }
+        }
+    }
+
+    /**
+     * Same payloads up to the float rounding ONNX Runtime's kernels may vary with the batch size (a payload read from
+     * another slot would be far off).
+     */
+    private static void assertSamePayloads(List<Detection> got, List<Detection> want) {
+        assertThat(got).hasSameSizeAs(want);
+        for (int i = 0; i < got.size(); i++) {
+            Detection.Extra g = got.get(i).extra();
+            Detection.Extra w = want.get(i).extra();
+            if (g instanceof InstanceMask m) {
+                InstanceMask wm = (InstanceMask) w;
+                assertThat(m.pixelCount()).isCloseTo(wm.pixelCount(), within(Math.max(2, wm.pixelCount() / 100)));
+                assertThat(m.left()).isCloseTo(wm.left(), within(1));
+                assertThat(m.top()).isCloseTo(wm.top(), within(1));
+            } else if (g instanceof Keypoints k) {
+                assertThat(k.coordinates()).containsExactly(((Keypoints) w).coordinates(), within(1e-2f));
+            } else {
+                OrientedBox b = (OrientedBox) g;
+                OrientedBox wb = (OrientedBox) w;
+                assertThat(new float[] {b.cx(), b.cy(), b.width(), b.height(), b.angle()}).containsExactly(
+                        new float[] {wb.cx(), wb.cy(), wb.width(), wb.height(), wb.angle()}, within(1e-2f));
+            }
+        }
     }
 
     /**
