@@ -17,7 +17,7 @@ import java.util.List;
 record ImageResult(int width, int height, List<Detection> detections, long receivedNanos, long preparedNanos,
         long batchStartNanos, long batchEndNanos) {
 
-    /** The stage durations, with the answer ready at {@code nowNanos} and the exchange started at {@code startNanos}. */
+    /** The stage durations; the exchange started at {@code startNanos}, the answer was ready at {@code nowNanos}. */
     StageTimes times(long startNanos, long nowNanos) {
         return new StageTimes(preparedNanos - receivedNanos, batchStartNanos - preparedNanos,
                 batchEndNanos - batchStartNanos, Math.max(0, nowNanos - batchEndNanos), nowNanos - startNanos);

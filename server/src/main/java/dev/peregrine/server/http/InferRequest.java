@@ -69,8 +69,8 @@ record InferRequest(String id, int batch, FloatBuffer data, List<RequestedOutput
         JsonObject in = object(inputs.getValue(0), "inputs[0]");
         String name = string(in, "name", "inputs[0]");
         if (!input.name().equals(name)) {
-            throw PeregrineException.badInput("unknown input '" + ModelNames.abbreviate(name) + "': this model's input is '"
-                    + input.name() + "'");
+            throw PeregrineException.badInput("unknown input '" + ModelNames.abbreviate(name)
+                    + "': this model's input is '" + input.name() + "'");
         }
         String datatype = string(in, "datatype", "input '" + name + "'");
         if (!"FP32".equals(datatype)) {
@@ -112,8 +112,9 @@ record InferRequest(String id, int batch, FloatBuffer data, List<RequestedOutput
         }
         long available = body.length() - (long) jsonLength;
         if (size != (long) count * Float.BYTES || size != available) {
-            throw PeregrineException.badInput("input '" + name + "' declares binary_data_size " + size + "; its shape needs "
-                    + (long) count * Float.BYTES + " bytes and the body carries " + available + " after the JSON header");
+            throw PeregrineException.badInput("input '" + name + "' declares binary_data_size " + size
+                    + "; its shape needs " + (long) count * Float.BYTES + " bytes and the body carries " + available
+                    + " after the JSON header");
         }
         // A view of the request body, no copy: the body lives until the request ends, after the inference.
         return ((BufferInternal) body).getByteBuf().nioBuffer(jsonLength, (int) size)
@@ -206,8 +207,9 @@ record InferRequest(String id, int batch, FloatBuffer data, List<RequestedOutput
     }
 
     private static PeregrineException badShape(String name, long[] shape, long[] expected) {
-        return PeregrineException.badInput("input '" + name + "' has shape " + Arrays.toString(shape) + "; this model takes "
-                + Arrays.toString(expected).replace("-1", "B") + " with B in [1, " + MAX_BATCH + "]");
+        return PeregrineException.badInput("input '" + name + "' has shape " + Arrays.toString(shape)
+                + "; this model takes " + Arrays.toString(expected).replace("-1", "B") + " with B in [1, " + MAX_BATCH
+                + "]");
     }
 
     private static boolean bool(Object params, String key, boolean fallback) throws PeregrineException {

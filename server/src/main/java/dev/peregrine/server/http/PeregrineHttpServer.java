@@ -37,6 +37,7 @@ public final class PeregrineHttpServer {
     /** Name of the worker pool that decodes images. */
     public static final String WORKER_POOL = "peregrine-decode";
     private static final String ENDPOINT_KEY = "peregrine.endpoint";
+    private static final String START_KEY = "peregrine.start";
 
     private final Vertx vertx;
     private final HttpServerConfig config;
@@ -115,9 +116,11 @@ public final class PeregrineHttpServer {
         long start = System.nanoTime();
         admission.startDraining();
         LOG.info("shutting down: {} requests in flight, grace {} s", admission.inFlight(), grace.toSeconds());
-        // Stops admission, runs what is queued within the grace period, fails the rest OVERLOADED (503) and closes
-        // the engines once no batch can still use them.
-        registry.close(grace);
+        // Tensor queues first, since they share the engines that closing the registry closes; the detect queues
+        // keep running meanwhile. Then the registry stops admission, runs what is queued within the rest of the
+        // grace period, fails what is left OVERLOADED (503) and closes the engines once no batch can use them.
+        tensors.shutdown(grace);
+        registry.close(positive(grace.minusNanos(System.nanoTime() - start)));
         Duration left = grace.minusNanos(System.nanoTime() - start);
         try {
             // Answers hop through the event loop after the batchers finish; give them a moment beyond the grace.
@@ -140,6 +143,10 @@ public final class PeregrineHttpServer {
             await(workers.close(), "closing the worker pool");
         }
         LOG.info("shutdown complete in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static Duration positive(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d;
     }
 
     private static void await(Future<?> f, String what) {
@@ -218,6 +225,7 @@ public final class PeregrineHttpServer {
      */
     private void admit(RoutingContext ctx, String endpoint) {
         ctx.put(ENDPOINT_KEY, endpoint);
+        ctx.put(START_KEY, System.nanoTime());
         long bytes = config.bodyLimitBytes();
         String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null) {
@@ -245,7 +253,8 @@ public final class PeregrineHttpServer {
             // Only served names become metric labels, so random names cannot blow up the label set.
             String model = ctx.pathParam("name");
             boolean served = ModelNames.isValid(model) && registry.get(model).isPresent();
-            recorder.finished(endpoint, served ? model : "unknown", error.status(), 0);
+            long start = ctx.get(START_KEY);
+            recorder.finished(endpoint, served ? model : "unknown", error.status(), System.nanoTime() - start);
         }
     }
 

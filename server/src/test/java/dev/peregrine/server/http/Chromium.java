@@ -88,7 +88,8 @@ final class Chromium implements AutoCloseable {
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String browserWs = null;
         List<String> seen = new ArrayList<>();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
         long until = System.nanoTime() + STEP.toNanos();
         while (browserWs == null && System.nanoTime() < until) {
             String line = out.readLine();
@@ -207,7 +208,9 @@ final class Chromium implements AutoCloseable {
         Object v = null;
         while (System.nanoTime() < until) {
             v = eval(expression);
-            if (v != null && !Boolean.FALSE.equals(v) && !"".equals(v) && !(v instanceof Number n && n.doubleValue() == 0)) {
+            boolean falsy = v == null || Boolean.FALSE.equals(v) || "".equals(v)
+                    || v instanceof Number n && n.doubleValue() == 0;
+            if (!falsy) {
                 return v;
             }
             Thread.sleep(100);

@@ -89,7 +89,8 @@ final class FakeDetector implements Detector {
             detected.incrementAndGet();
             List<Detection> kept = new ArrayList<>();
             for (Detection d : boxes(img.width, img.height)) {
-                if (d.score() >= options.conf() && options.acceptsClass(d.classId()) && kept.size() < options.maxDet()) {
+                boolean keep = d.score() >= options.conf() && options.acceptsClass(d.classId());
+                if (keep && kept.size() < options.maxDet()) {
                     kept.add(d);
                 }
             }

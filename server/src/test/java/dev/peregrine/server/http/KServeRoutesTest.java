@@ -12,12 +12,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The Open Inference Protocol routes, with JSON tensors and the binary tensor data extension. */
 @ExtendWith(VertxExtension.class)
@@ -161,16 +163,30 @@ class KServeRoutesTest {
         assertThat(r.getHeader("Inference-Header-Content-Length")).isNotNull();
     }
 
+    /** A request with one input tensor, and optionally one requested output. */
+    private static String request(String name, String datatype, String shape, String data, String output) {
+        String in = "{\"name\":\"" + name + "\",\"datatype\":\"" + datatype + "\",\"shape\":" + shape
+                + ",\"data\":" + data + "}";
+        return "{\"inputs\":[" + in + "]" + (output == null ? "" : ",\"outputs\":[{\"name\":\"" + output + "\"}]")
+                + "}";
+    }
+
+    static Stream<Arguments> badRequests() {
+        return Stream.of(
+                Arguments.of("wrong input name", request("x", "FP32", "[1,3,4,4]", "[]", null), "unknown input 'x'"),
+                Arguments.of("wrong datatype", request("images", "INT8", "[1,3,4,4]", "[]", null), "datatype FP32"),
+                Arguments.of("wrong shape", request("images", "FP32", "[1,3,5,4]", "[]", null), "shape [1, 3, 5, 4]"),
+                Arguments.of("too few values", request("images", "FP32", "[1,3,4,4]", "[1,2]", null), "has 2 values"),
+                Arguments.of("strings as data", request("images", "FP32", "[1,3,4,4]", "[\"a\"]", null),
+                        "only numbers"),
+                Arguments.of("unknown output", request("images", "FP32", "[1,3,4,4]", "[]", "output9"),
+                        "unknown output"),
+                Arguments.of("no inputs", "{\"outputs\":[]}", "exactly one tensor"),
+                Arguments.of("not json", "this is not json", "not a JSON object"));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "wrong input name|{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3,4,4],\"data\":[]}]}|unknown input 'x'",
-        "wrong datatype|{\"inputs\":[{\"name\":\"images\",\"datatype\":\"INT8\",\"shape\":[1,3,4,4],\"data\":[]}]}|datatype FP32",
-        "wrong shape|{\"inputs\":[{\"name\":\"images\",\"datatype\":\"FP32\",\"shape\":[1,3,5,4],\"data\":[]}]}|shape [1, 3, 5, 4]",
-        "too few values|{\"inputs\":[{\"name\":\"images\",\"datatype\":\"FP32\",\"shape\":[1,3,4,4],\"data\":[1,2]}]}|has 2 values",
-        "strings as data|{\"inputs\":[{\"name\":\"images\",\"datatype\":\"FP32\",\"shape\":[1,3,4,4],\"data\":[\"a\"]}]}|only numbers",
-        "no inputs|{\"outputs\":[]}|exactly one tensor",
-        "unknown output|{\"inputs\":[{\"name\":\"images\",\"datatype\":\"FP32\",\"shape\":[1,3,4,4],\"data\":[]}],\"outputs\":[{\"name\":\"output9\"}]}|unknown output",
-        "not json|this is not json|not a JSON object"})
+    @MethodSource("badRequests")
     void badInferRequestsAre400(String what, String body, String message) throws Exception {
         HttpResponse<Buffer> r = server.postBytes("/v2/models/shapes/infer", "application/json", body.getBytes());
         assertThat(r.statusCode()).as(what).isEqualTo(400);

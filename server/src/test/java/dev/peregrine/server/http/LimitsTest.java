@@ -82,8 +82,8 @@ class LimitsTest {
             assertThat(preflight.getHeader("Access-Control-Allow-Origin")).isEqualTo("https://app.example.org");
             assertThat(preflight.getHeader("Access-Control-Allow-Headers").toLowerCase()).contains("x-api-key");
 
-            HttpResponse<Buffer> other = TestServer.await(s.get("/v1/models").putHeader("Origin", "https://evil.example")
-                    .send());
+            HttpResponse<Buffer> other = TestServer.await(s.get("/v1/models")
+                    .putHeader("Origin", "https://evil.example").send());
             assertThat(other.getHeader("Access-Control-Allow-Origin")).isNull();
             assertThat(other.statusCode()).isEqualTo(403);
             assertThat(other.bodyAsJsonObject().getString("error")).isEqualTo("forbidden");

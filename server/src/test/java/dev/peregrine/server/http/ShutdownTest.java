@@ -37,7 +37,8 @@ class ShutdownTest {
             List<Future<HttpResponse<Buffer>>> inFlight = send(s, 5);
             Poll.until("all five are queued or running", () -> slow.prepared.get() == 5);
 
-            CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> s.server.shutdown(Duration.ofSeconds(20)));
+            CompletableFuture<Void> shutdown =
+                    CompletableFuture.runAsync(() -> s.server.shutdown(Duration.ofSeconds(20)));
             Poll.until("draining", () -> s.server.admission().draining());
             HttpResponse<Buffer> late = TestServer.await(s.post("/v1/models/shapes/detect")
                     .putHeader("Content-Type", "image/jpeg").sendBuffer(Buffer.buffer(TestImages.jpeg(8, 8))));
