@@ -3,10 +3,10 @@ package dev.peregrine.server.cli;
 import dev.peregrine.engines.Device;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.server.batch.BatchPolicy;
+import dev.peregrine.server.http.EngineTensorViews;
 import dev.peregrine.server.http.HttpServerConfig;
 import dev.peregrine.server.http.ModelNames;
 import dev.peregrine.server.http.ServerRuntime;
-import dev.peregrine.server.http.TensorModels;
 import dev.peregrine.server.model.DefaultModelLoader;
 import dev.peregrine.server.model.ModelRegistry;
 import dev.peregrine.server.model.ModelSpec;
@@ -116,7 +116,11 @@ public final class ServeCommand implements Callable<Integer> {
         HttpServerConfig config = httpConfig();
         List<ModelSpec> specs = modelSpecs();
         PrintWriter out = spec.commandLine().getOut();
-        ServerRuntime runtime = ServerRuntime.start(config, specs, DefaultModelLoader.standard(), TensorModels.NONE);
+        // Detectors are opened so that the KServe tensor route can reach their engines; --max-pixels applies to
+        // both the header check and the decoder.
+        EngineTensorViews views = new EngineTensorViews();
+        ServerRuntime runtime = ServerRuntime.start(config, specs,
+                views.recording(DefaultModelLoader.standard(views.opener(config.maxPixels()))), views);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             runtime.shutdown();

@@ -38,23 +38,44 @@ final class EngineTensorModel implements TensorModel {
      * @param shared the model's first engine instance
      * @param policy the model's batching policy; the batch is capped at what the engine accepts
      */
-    EngineTensorModel(String name, SharedEngineDetector shared, BatchPolicy policy) {
+    EngineTensorModel(String name, SharedEngineDetector shared, BatchPolicy policy) throws PeregrineException {
         this.shared = shared;
         Engine engine = shared.engine();
         ModelInfo info = shared.info();
         TensorSpec in = engine.inputs().get(0);
-        TensorSpec out = engine.outputs().get(0);
         this.input = new TensorSpec(in.name(), "float", new long[] {-1, info.channels(), info.inputHeight(),
                 info.inputWidth()});
-        long[] outShape = out.shape();
-        outShape[0] = -1;
-        this.output = new TensorSpec(out.name(), "float", outShape);
         this.floatsPerImage = info.channels() * info.inputHeight() * info.inputWidth();
         int maxBatch = Math.min(policy.maxBatch(), engine.maxBatch());
         this.batchInput = ByteBuffer.allocateDirect(maxBatch * floatsPerImage * Float.BYTES)
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        this.output = outputSpec(shared, batchInput, floatsPerImage);
         this.batcher = new DynamicBatcher<>(name + "-tensors", policy.withMaxBatch(maxBatch), this::run,
                 MonotonicClock.SYSTEM, BatcherListener.NOOP);
+    }
+
+    /**
+     * The output spec with every dimension but the batch known: a model exported with dynamic axes declares its
+     * anchor count as dynamic too, so one run on a blank image reads the real shape for the model's input size.
+     */
+    private static TensorSpec outputSpec(SharedEngineDetector shared, FloatBuffer scratch, int floatsPerImage)
+            throws PeregrineException {
+        TensorSpec declared = shared.engine().outputs().get(0);
+        long[] shape = declared.shape();
+        boolean dynamic = false;
+        for (int i = 1; i < shape.length; i++) {
+            dynamic |= shape[i] < 0;
+        }
+        if (dynamic) {
+            long[] actual = shared.withEngine(engine -> {
+                scratch.clear();
+                scratch.limit(floatsPerImage); // zeros: a direct buffer starts cleared
+                return engine.run(scratch, 1).get(0).shape();
+            });
+            shape = actual.clone();
+        }
+        shape[0] = -1;
+        return new TensorSpec(declared.name(), "float", shape);
     }
 
     @Override

@@ -15,11 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Tensor views ({@link EngineTensorModel}) of the served models for the Open Inference Protocol. The detectors are
  * opened through {@link #opener(long)}, which keeps each engine reachable ({@link SharedEngineDetector}); the
- * loader from {@link #recording(ModelLoader)} remembers each model's first instance; a view is created on first
- * use, once its model is ready.
+ * loader from {@link #recording(ModelLoader)} builds a view over each model's first instance as it loads.
  */
 public final class EngineTensorViews implements TensorModels {
-    private final Map<String, SharedEngineDetector> engines = new ConcurrentHashMap<>();
     private final Map<String, EngineTensorModel> views = new ConcurrentHashMap<>();
 
     /** An opener of YOLO detectors whose engines stay reachable for tensor requests. */
@@ -33,8 +31,14 @@ public final class EngineTensorViews implements TensorModels {
             @Override
             public Detector load(ModelSpec spec) throws PeregrineException {
                 Detector d = loader.load(spec);
-                if (d instanceof SharedEngineDetector shared) {
-                    engines.putIfAbsent(spec.name(), shared);
+                if (d instanceof SharedEngineDetector shared && !views.containsKey(spec.name())) {
+                    // On the registry's loading thread: the view's shape probe runs the engine once.
+                    try {
+                        views.put(spec.name(), new EngineTensorModel(spec.name(), shared, spec.policy()));
+                    } catch (PeregrineException | RuntimeException e) {
+                        d.close();
+                        throw e;
+                    }
                 }
                 return d;
             }
@@ -49,12 +53,7 @@ public final class EngineTensorViews implements TensorModels {
 
     @Override
     public Optional<TensorModel> of(ServedModel model) {
-        SharedEngineDetector shared = engines.get(model.name());
-        if (shared == null || model.state() != ServedModel.State.READY) {
-            return Optional.ofNullable(views.get(model.name()));
-        }
-        return Optional.of(views.computeIfAbsent(model.name(),
-                name -> new EngineTensorModel(name, shared, model.policy())));
+        return Optional.ofNullable(views.get(model.name()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
@@ -90,6 +91,11 @@ final class ImageBodies implements Handler<RoutingContext> {
         if (declared != null && parseLength(declared) > bodyLimit) {
             ctx.fail(new PeregrineException(ErrorCode.TOO_LARGE, tooLarge(declared)));
             return;
+        }
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))
+                && request.version() == HttpVersion.HTTP_1_1) {
+            // The client waits for this before uploading; a request refused earlier never sends its body.
+            ctx.response().writeContinue();
         }
         MultipartState state = new MultipartState();
         request.setExpectMultipart(true);

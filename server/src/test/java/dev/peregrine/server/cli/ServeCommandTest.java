@@ -7,29 +7,16 @@ import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.server.http.HttpServerConfig;
 import dev.peregrine.server.model.ModelSpec;
-import dev.peregrine.testing.Fixtures;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code peregrine serve}: options, the default model, and a real process stopped with SIGTERM. */
+/** {@code peregrine serve}: options, defaults and option errors (the running server: {@link ServeProcessTest}). */
 class ServeCommandTest {
     private static final Path ROOT = Path.of(System.getProperty("peregrine.root", "..")).toAbsolutePath().normalize();
 
@@ -98,67 +85,5 @@ class ServeCommandTest {
         cl.setErr(new PrintWriter(err));
         assertThat(cl.execute("serve", "--timeout-ms", "0")).isEqualTo(CliErrors.EXIT_FAILURE);
         assertThat(err.toString()).startsWith("error: --timeout-ms");
-    }
-
-    /**
-     * The real launcher path in its own JVM: {@code serve} with no model option exports and serves the demo model,
-     * prints the URL, answers a detection, and on SIGTERM drains and exits 0.
-     */
-    @Test
-    void aServerProcessServesTheDemoModelAndExitsZeroOnSigterm(@TempDir Path cache) throws Exception {
-        Path image = Fixtures.file("trained/images/val/000001.jpg");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx1g", "-Dperegrine.root=" + ROOT, "-Dperegrine.cache=" + cache,
-                "-cp", System.getProperty("java.class.path"), PeregrineCli.class.getName(), "serve", "--host",
-                "127.0.0.1", "--port", "0", "--shutdown-grace-s", "5").redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    synchronized (output) {
-                        output.add(line);
-                    }
-                    Matcher m = listening.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (java.io.IOException e) {
-                port.completeExceptionally(e);
-            }
-            port.completeExceptionally(new IllegalStateException("server exited before listening"));
-        }, "serve-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            int bound = port.get(3, TimeUnit.MINUTES);
-            HttpClient http = HttpClient.newHttpClient();
-            URI ready = URI.create("http://127.0.0.1:" + bound + "/health/ready");
-            long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            int status = 0;
-            while (System.nanoTime() < until && (status = http.send(HttpRequest.newBuilder(ready).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()) != 200) {
-                Thread.sleep(200);
-            }
-            assertThat(status).as("readiness; output %s", output).isEqualTo(200);
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bound
-                    + "/v1/models/shapes/detect")).header("Content-Type", "image/jpeg")
-                    .POST(HttpRequest.BodyPublishers.ofFile(image)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            assertThat(r.body()).contains("\"class_name\":\"cross\"");
-
-            p.destroy(); // SIGTERM
-            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-            assertThat(p.exitValue()).as("exit status; output %s", output).isZero();
-            reader.join(10_000);
-            synchronized (output) {
-                assertThat(output).anyMatch(l -> l.contains("model 'shapes' ready (onnxruntime-cpu"));
-            }
-        } finally {
-            p.destroyForcibly();
-        }
     }
 }

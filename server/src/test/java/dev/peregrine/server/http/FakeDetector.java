@@ -40,6 +40,13 @@ final class FakeDetector implements Detector {
         this.batchDelayMs = batchDelayMs;
     }
 
+    /** Forgets the registry's warm-up batch, so that tests count only their own requests. */
+    void resetCounters() {
+        prepared.set(0);
+        detected.set(0);
+        batches.set(0);
+    }
+
     /** The two boxes the fake finds in a {@code w x h} image, before filtering. */
     static List<Detection> boxes(int w, int h) {
         return List.of(new Detection(0.1f * w, 0.1f * h, 0.5f * w, 0.5f * h, 0.9f, 0),

@@ -52,14 +52,6 @@ final class TestImages {
         }
     }
 
-    /** A {@code w x h} JPEG of random noise: large to upload, expensive to decode. */
-    static byte[] noisyJpeg(int w, int h) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        byte[] pixels = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
-        new java.util.Random(7).nextBytes(pixels);
-        return write(img, "jpg");
-    }
-
     static byte[] jpeg(int w, int h) {
         return encoded(w, h, "jpg");
     }

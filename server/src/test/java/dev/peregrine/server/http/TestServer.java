@@ -41,6 +41,7 @@ final class TestServer implements AutoCloseable {
         ModelSpec spec = new ModelSpec(MODEL, Path.of("fake.onnx"), Device.CPU, policy, 1);
         this.registry = ModelRegistry.load(List.of(spec), TimedDetector.wrap(s -> detector), metrics);
         registry.loaded().get(30, TimeUnit.SECONDS);
+        detector.resetCounters();
         this.server = new PeregrineHttpServer(vertx, config, registry, metrics, tensors);
         this.port = await(server.start());
         this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
