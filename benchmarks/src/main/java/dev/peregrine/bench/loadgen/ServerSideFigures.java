@@ -1,5 +1,6 @@
 package dev.peregrine.bench.loadgen;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,7 +20,8 @@ public record ServerSideFigures(Map<Integer, Long> batchSizes, long batches, dou
         double queueP50MaxMs, double queueP99MaxMs, Map<String, Long> requests) {
 
     public ServerSideFigures {
-        batchSizes = Map.copyOf(new TreeMap<>(batchSizes));
-        requests = Map.copyOf(requests);
+        // Sorted and kept sorted (Map.copyOf would lose the order): reports list sizes ascending.
+        batchSizes = Collections.unmodifiableMap(new TreeMap<>(batchSizes));
+        requests = Collections.unmodifiableMap(new TreeMap<>(requests));
     }
 }

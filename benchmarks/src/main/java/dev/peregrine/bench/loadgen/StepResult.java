@@ -1,6 +1,7 @@
 package dev.peregrine.bench.loadgen;
 
 import dev.peregrine.bench.LatencyStats;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,7 +26,7 @@ public record StepResult(String label, int concurrency, double rate, long sent, 
         String note) {
 
     public StepResult {
-        outcomes = Map.copyOf(new TreeMap<>(outcomes));
+        outcomes = Collections.unmodifiableMap(new TreeMap<>(outcomes));
         note = note == null ? "" : note;
     }
 
