@@ -40,6 +40,11 @@ public final class YoloDataset {
     private YoloDataset() {
     }
 
+    /** Reads the validation split of {@code source}, with image sizes from {@link ImageSizeReader#headers()}. */
+    public static EvalDataset read(Path source, List<String> fallbackNames) throws PeregrineException {
+        return read(source, fallbackNames, ImageSizeReader.headers());
+    }
+
     /**
      * Reads the validation split of {@code source}.
      *

@@ -20,7 +20,7 @@ class YoloDatasetTest {
 
     @Test
     void readsTheTrainedFixtureLikeItsCocoJson() throws Exception {
-        EvalDataset yolo = YoloDataset.read(Fixtures.file("trained/data.yaml"), null, TestImageSizes.IMAGE_IO);
+        EvalDataset yolo = YoloDataset.read(Fixtures.file("trained/data.yaml"), null);
         EvalDataset coco = CocoJson.readInstances(Fixtures.file("trained/val_coco.json"), null);
         assertThat(yolo.names()).containsExactly("circle", "square", "triangle", "star", "cross");
         assertThat(yolo.images()).hasSize(150);
@@ -66,6 +66,8 @@ class YoloDatasetTest {
         Files.write(images.resolve("a.jpg"), new byte[] {1});
         List<String> names = List.of("x", "y");
 
+        // a one-byte "jpg" has no readable header
+        assertBad(() -> YoloDataset.read(dir, names), "a.jpg");
         Files.writeString(labels.resolve("a.txt"), "2 0.5 0.5 0.1 0.1\n");
         assertBad(() -> YoloDataset.read(dir, names, FIXED), "a.txt:1: class 2 is not in 0..1");
         Files.writeString(labels.resolve("a.txt"), "0 150 150 20 20\n");
