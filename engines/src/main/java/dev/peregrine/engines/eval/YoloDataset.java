@@ -90,6 +90,36 @@ public final class YoloDataset {
         return new EvalDataset(names, images);
     }
 
+    /**
+     * The image files of one split ({@code train}, {@code val}, ...) of a data YAML, or empty when the YAML has no
+     * such split or its folder does not exist (the shipped fixture has no train images, for example).
+     *
+     * @throws PeregrineException BAD_INPUT for an unreadable YAML
+     */
+    public static java.util.Optional<List<Path>> splitImages(Path yaml, String split) throws PeregrineException {
+        JsonNode doc = readYaml(yaml);
+        if (!doc.hasNonNull(split)) {
+            return java.util.Optional.empty();
+        }
+        List<Path> files = new ArrayList<>();
+        try {
+            for (Path root : splitFolders(doc, yaml, split)) {
+                files.addAll(listImages(root));
+            }
+        } catch (PeregrineException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+        return java.util.Optional.of(files);
+    }
+
+    /** All image files under a folder (recursively, sorted) or listed in a .txt file. */
+    public static List<Path> imagesIn(Path folderOrList) throws PeregrineException {
+        return listImages(folderOrList);
+    }
+
     /** Ultralytics' {@code img2label_paths}: the last {@code /images/} becomes {@code /labels/}, extension .txt. */
     static Path labelPath(Path image) {
         String s = image.toAbsolutePath().toString();

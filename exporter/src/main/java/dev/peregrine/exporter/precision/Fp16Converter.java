@@ -144,7 +144,6 @@ final class Fp16Converter {
     private Mode[] decideModes(Map<String, Float> maxAbs) {
         Mode[] modes = new Mode[ix.nodes.size()];
         Set<Integer> fp32 = new HashSet<>();
-        Set<Integer> flatten = new HashSet<>();
         for (int i = 0; i < ix.nodes.size(); i++) {
             NodeProto n = ix.nodes.get(i);
             String op = n.getOpType();
@@ -158,13 +157,9 @@ final class Fp16Converter {
                     fp32.add(i);
                 }
             }
-            if ((op.equals("Reshape") || op.equals("Flatten")) && rank(n.getInput(0)) == 4
-                    && rank(n.getOutput(0)) >= 0 && rank(n.getOutput(0)) < 4) {
-                flatten.add(i);
-            }
         }
         if (options.keepHeadFp32()) {
-            fp32.addAll(ix.downstream(flatten));
+            fp32.addAll(HeadTail.nodes(ix, types));
         }
         for (int i = 0; i < ix.nodes.size(); i++) {
             NodeProto n = ix.nodes.get(i);
@@ -184,11 +179,6 @@ final class Fp16Converter {
             }
         }
         return modes;
-    }
-
-    private int rank(String tensor) {
-        TensorType t = types.get(tensor);
-        return t == null ? -1 : t.rank();
     }
 
     /** {@code wants[node][input]}: the element type each node wants for each input (NONE: any). */
