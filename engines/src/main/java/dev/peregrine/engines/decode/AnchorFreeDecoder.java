@@ -1,0 +1,127 @@
+package dev.peregrine.engines.decode;
+
+import dev.peregrine.engines.DetectOptions;
+import dev.peregrine.engines.Detection;
+import dev.peregrine.engines.EngineOutputs;
+import dev.peregrine.engines.ErrorCode;
+import dev.peregrine.engines.PeregrineException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Decoder of the anchor-free head layout {@code [B, 4+nc+extra, N]} (YOLOv5u, v8, v9, 11, 12): rows
+ * {@code cx, cy, w, h} in input pixels, then {@code nc} class scores (sigmoid already applied), then {@code extra}
+ * task values (mask coefficients, keypoints, angle) read by a {@link DetectionExtras}.
+ *
+ * <p>Candidate selection follows Ultralytics' {@code non_max_suppression}: an anchor is a candidate when its best
+ * class score is strictly greater than {@code conf}; with {@code multiLabel} every (anchor, class) pair above
+ * {@code conf} is one candidate (anchor-major, class-minor order); then the class filter; then {@link Nms}.
+ *
+ * <p>Reads the output buffer in place (row by row, which is how it is laid out), with reusable primitive scratch
+ * arrays; nothing is boxed. Not thread-safe.
+ */
+public final class AnchorFreeDecoder implements HeadDecoder {
+    private final int classCount;
+    private final int extra;
+    private final DetectionExtras extras;
+    private final Nms nms = new Nms();
+    private float[] best = new float[0];
+    private int[] bestClass = new int[0];
+
+    /**
+     * @param classCount number of class score rows ({@code nc})
+     * @param extra      task rows after the scores (0 for detect)
+     * @param extras     reads task payloads of kept detections; {@link DetectionExtras#NONE} for detect
+     */
+    public AnchorFreeDecoder(int classCount, int extra, DetectionExtras extras) {
+        if (classCount < 1 || extra < 0) {
+            throw new IllegalArgumentException("classCount must be >= 1 and extra >= 0, got " + classCount + ", "
+                    + extra);
+        }
+        this.classCount = classCount;
+        this.extra = extra;
+        this.extras = extras;
+    }
+
+    /** A plain detect decoder for {@code classCount} classes. */
+    public static AnchorFreeDecoder detect(int classCount) {
+        return new AnchorFreeDecoder(classCount, 0, DetectionExtras.NONE);
+    }
+
+    @Override
+    public List<Detection> decode(EngineOutputs outputs, int image, DetectOptions options) throws PeregrineException {
+        EngineOutputs.OutputTensor out = outputs.get(0);
+        long[] shape = out.shape();
+        int rows = 4 + classCount + extra;
+        if (shape.length != 3 || shape[1] != rows || image < 0 || image >= shape[0]) {
+            throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "anchor-free decoder for " + classCount
+                    + " classes expects output [B, " + rows + ", N] and image < B, got " + Arrays.toString(shape)
+                    + " and image " + image);
+        }
+        int anchors = (int) shape[2];
+        FloatBuffer data = out.data();
+        int base = Math.multiplyExact(image, Math.multiplyExact(rows, anchors));
+        collectCandidates(data, base, anchors, options);
+        int n = nms.run(options.iou(), options.agnostic(), options.maxDet());
+        List<Detection> result = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            int i = nms.kept(k);
+            result.add(new Detection(nms.x1(i), nms.y1(i), nms.x2(i), nms.y2(i), nms.score(i), nms.classId(i),
+                    extras.read(outputs, image, nms.source(i))));
+        }
+        return result;
+    }
+
+    /** Fills {@link #nms} with the candidates of one image whose rows start at {@code base}. */
+    private void collectCandidates(FloatBuffer data, int base, int anchors, DetectOptions options) {
+        nms.clear();
+        if (best.length < anchors) {
+            best = new float[anchors];
+            bestClass = new int[anchors];
+        }
+        // Best class per anchor, row by row over the contiguous score rows (first maximum wins, like torch.max).
+        int scoreRow = base + 4 * anchors;
+        for (int a = 0; a < anchors; a++) {
+            best[a] = data.get(scoreRow + a);
+            bestClass[a] = 0;
+        }
+        for (int c = 1; c < classCount; c++) {
+            int row = scoreRow + c * anchors;
+            for (int a = 0; a < anchors; a++) {
+                float v = data.get(row + a);
+                if (v > best[a]) {
+                    best[a] = v;
+                    bestClass[a] = c;
+                }
+            }
+        }
+        float conf = options.conf();
+        boolean multiLabel = options.multiLabel() && classCount > 1;
+        for (int a = 0; a < anchors; a++) {
+            if (!(best[a] > conf)) {
+                continue;
+            }
+            // xywh -> xyxy in float32 exactly as Ultralytics' xywh2xyxy: xy -/+ wh / 2.
+            float cx = data.get(base + a);
+            float cy = data.get(base + anchors + a);
+            float hw = data.get(base + 2 * anchors + a) / 2f;
+            float hh = data.get(base + 3 * anchors + a) / 2f;
+            float bx1 = cx - hw;
+            float by1 = cy - hh;
+            float bx2 = cx + hw;
+            float by2 = cy + hh;
+            if (multiLabel) {
+                for (int c = 0; c < classCount; c++) {
+                    float s = data.get(scoreRow + c * anchors + a);
+                    if (s > conf && options.acceptsClass(c)) {
+                        nms.add(bx1, by1, bx2, by2, s, c, a);
+                    }
+                }
+            } else if (options.acceptsClass(bestClass[a])) {
+                nms.add(bx1, by1, bx2, by2, best[a], bestClass[a], a);
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+package dev.peregrine.server.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.peregrine.engines.DetectOptions;
+import dev.peregrine.engines.Detection;
+import dev.peregrine.engines.Device;
+import dev.peregrine.engines.EngineConfig;
+import dev.peregrine.engines.ModelInfo;
+import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.engines.image.Annotator;
+import dev.peregrine.engines.image.LetterboxedImage;
+import dev.peregrine.engines.pipeline.YoloDetector;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code peregrine predict}: runs an ONNX YOLO detector over images and prints one line per image
+ * ({@code bus.jpg 810x1080: 4 person, 1 bus (12.3 ms)}), optionally writing all detections as JSON and annotated
+ * JPEGs. Output files appear only when the whole run succeeds ({@link StagedOutputs}).
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Detect objects in images with a YOLO ONNX model (Ultralytics predict semantics).")
+public final class PredictCommand implements Callable<Integer> {
+    /** Above this many images a progress bar goes to stderr. */
+    static final int PROGRESS_THRESHOLD = 5;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "ONNX model exported by "
+            + "Ultralytics or by peregrine export.")
+    Path model;
+
+    @Option(names = "--imgsz", paramLabel = "SIZE|H,W", description = "Expected model input size; must match the "
+            + "model's (default: the model's own).")
+    String imgsz;
+
+    @Option(names = "--conf", defaultValue = "0.25", description = "Minimum score (default: ${DEFAULT-VALUE}).")
+    float conf;
+
+    @Option(names = "--iou", defaultValue = "0.7", description = "NMS IoU threshold (default: ${DEFAULT-VALUE}).")
+    float iou;
+
+    @Option(names = "--max-det", defaultValue = "300", description = "Most detections per image "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxDet;
+
+    @Option(names = "--classes", split = ",", paramLabel = "ID", description = "Keep only these class ids, "
+            + "e.g. 0,2.")
+    int[] classes;
+
+    @Option(names = "--agnostic", description = "Class-agnostic NMS.")
+    boolean agnostic;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Images per engine run for dynamic-batch models "
+            + "(default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: "
+            + "${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write all detections to this JSON file.")
+    Path json;
+
+    @Option(names = "--save", paramLabel = "DIR", description = "Write annotated JPEGs into this directory.")
+    Path save;
+
+    @Parameters(arity = "1..*", paramLabel = "SOURCE", description = "Image files, directories or quoted globs.")
+    List<String> sources;
+
+    @Override
+    public Integer call() throws PeregrineException {
+        DetectOptions options = detectOptions();
+        if (batch < 1) {
+            throw PeregrineException.badInput("--batch must be >= 1, got " + batch);
+        }
+        if (model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt")) {
+            throw PeregrineException.badInput(model + " is a PyTorch checkpoint; predict runs .onnx models "
+                    + "(convert it with peregrine export first)");
+        }
+        List<Path> images = ImageSources.expand(sources);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (YoloDetector detector = YoloDetector.open(new EngineConfig(model, Device.parse(device), batch, null))) {
+            checkImgsz(detector.info());
+            detector.warmUp(); // so that the first image's time is not the library start-up
+            try (StagedOutputs outputs = new StagedOutputs(json, save)) {
+                Totals totals = run(detector, options, images, outputs, out, err);
+                outputs.commit();
+                out.println(String.format(Locale.ROOT, "Speed: %.1f ms decode+letterbox, %.1f ms inference+NMS per "
+                        + "image at %dx%d (%s); %d images, %d detections", totals.prepareMs() / images.size(),
+                        totals.detectMs() / images.size(), detector.info().inputWidth(),
+                        detector.info().inputHeight(), detector.engineDescription(), images.size(),
+                        totals.detections()));
+                if (json != null) {
+                    out.println("Detections written to " + json);
+                }
+                if (save != null) {
+                    out.println("Annotated images saved to " + save);
+                }
+                out.flush();
+            }
+        }
+        return 0;
+    }
+
+    /** Accumulated timings and counts. */
+    private record Totals(double prepareMs, double detectMs, long detections) {
+    }
+
+    private Totals run(YoloDetector detector, DetectOptions options, List<Path> images, StagedOutputs outputs,
+            PrintWriter out, PrintWriter err) throws PeregrineException {
+        PredictProgress progress = images.size() > PROGRESS_THRESHOLD ? new PredictProgress(err, images.size(),
+                System.console() != null) : null;
+        double prepareMs = 0;
+        double detectMs = 0;
+        long detections = 0;
+        try (JsonGenerator jg = jsonWriter(outputs)) {
+            if (jg != null) {
+                jg.writeStartObject();
+                jg.writeStringField("model", model.toString());
+                jg.writeArrayFieldStart("imgsz");
+                jg.writeNumber(detector.info().inputHeight());
+                jg.writeNumber(detector.info().inputWidth());
+                jg.writeEndArray();
+                jg.writeNumberField("conf", conf);
+                jg.writeNumberField("iou", iou);
+                jg.writeArrayFieldStart("images");
+            }
+            for (int start = 0; start < images.size(); start += batch) {
+                List<Path> chunk = images.subList(start, Math.min(images.size(), start + batch));
+                List<LetterboxedImage> prepared = new ArrayList<>(chunk.size());
+                List<byte[]> encoded = new ArrayList<>(chunk.size());
+                double[] perImageMs = new double[chunk.size()];
+                try {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        long t0 = System.nanoTime();
+                        byte[] bytes = read(chunk.get(i));
+                        prepared.add(prepare(detector, chunk.get(i), bytes));
+                        perImageMs[i] = (System.nanoTime() - t0) / 1e6;
+                        prepareMs += perImageMs[i];
+                        encoded.add(bytes);
+                    }
+                    long t0 = System.nanoTime();
+                    List<List<Detection>> results = detector.detect(prepared, options);
+                    double chunkMs = (System.nanoTime() - t0) / 1e6;
+                    detectMs += chunkMs;
+                    for (int i = 0; i < chunk.size(); i++) {
+                        Path file = chunk.get(i);
+                        LetterboxedImage img = prepared.get(i);
+                        List<Detection> dets = results.get(i);
+                        detections += dets.size();
+                        if (progress != null) {
+                            progress.clear();
+                        }
+                        out.println(summaryLine(file, img.originalWidth(), img.originalHeight(), dets,
+                                detector.info(), perImageMs[i] + chunkMs / chunk.size()));
+                        out.flush();
+                        if (jg != null) {
+                            writeImage(jg, file, img.originalWidth(), img.originalHeight(), dets, detector.info());
+                        }
+                        if (outputs.saving()) {
+                            outputs.saveImage(file, annotate(file, encoded.get(i), dets, detector.info()));
+                        }
+                        if (progress != null) {
+                            progress.advance(1);
+                        }
+                    }
+                } finally {
+                    prepared.forEach(LetterboxedImage::close);
+                }
+            }
+            if (progress != null) {
+                progress.finish();
+            }
+            if (jg != null) {
+                jg.writeEndArray();
+                jg.writeEndObject();
+            }
+        } catch (IOException e) {
+            throw PeregrineException.badInput("cannot write " + json + ": " + e.getMessage());
+        }
+        return new Totals(prepareMs, detectMs, detections);
+    }
+
+    private DetectOptions detectOptions() throws PeregrineException {
+        try {
+            return new DetectOptions(conf, iou, maxDet, classes, agnostic, false);
+        } catch (IllegalArgumentException e) {
+            throw PeregrineException.badInput(e.getMessage().replace("max_det", "--max-det").replace("conf must",
+                    "--conf must").replace("iou must", "--iou must"));
+        }
+    }
+
+    /** Fails unless {@code --imgsz} (when given) equals the model's input size. */
+    private void checkImgsz(ModelInfo info) throws PeregrineException {
+        if (imgsz == null) {
+            return;
+        }
+        int[] hw = parseImgsz(imgsz);
+        if (hw[0] != info.inputHeight() || hw[1] != info.inputWidth()) {
+            throw PeregrineException.badInput("--imgsz " + imgsz + " does not match the model's input size "
+                    + info.inputHeight() + "x" + info.inputWidth() + " (h x w) of " + model.getFileName()
+                    + (info.metadata().isEmpty() ? "" : "; export the model at the size you want or omit --imgsz"));
+        }
+    }
+
+    /** {@code 640} or {@code 480,640} (height, width, as Ultralytics' imgsz). */
+    static int[] parseImgsz(String text) throws PeregrineException {
+        String[] parts = text.trim().split("\\s*[,x]\\s*");
+        try {
+            if (parts.length == 1) {
+                int s = Integer.parseInt(parts[0]);
+                return positive(new int[] {s, s}, text);
+            }
+            if (parts.length == 2) {
+                return positive(new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])}, text);
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw PeregrineException.badInput("--imgsz must be SIZE or H,W, got '" + text + "'");
+    }
+
+    private static int[] positive(int[] hw, String text) throws PeregrineException {
+        if (hw[0] < 1 || hw[1] < 1) {
+            throw PeregrineException.badInput("--imgsz must be positive, got '" + text + "'");
+        }
+        return hw;
+    }
+
+    private static byte[] read(Path file) throws PeregrineException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw PeregrineException.badInput("cannot read image " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static LetterboxedImage prepare(YoloDetector detector, Path file, byte[] bytes)
+            throws PeregrineException {
+        try {
+            return detector.prepare(bytes);
+        } catch (PeregrineException e) {
+            throw new PeregrineException(e.code(), file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] annotate(Path file, byte[] encoded, List<Detection> dets, ModelInfo info)
+            throws PeregrineException {
+        try {
+            return Annotator.annotateJpeg(encoded, dets, info);
+        } catch (PeregrineException e) {
+            throw new PeregrineException(e.code(), file + ": cannot annotate: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code bus.jpg 810x1080: 4 person, 1 bus (12.3 ms)}, classes in id order. */
+    static String summaryLine(Path file, int width, int height, List<Detection> dets, ModelInfo info, double ms) {
+        TreeMap<Integer, Integer> counts = new TreeMap<>();
+        for (Detection d : dets) {
+            counts.merge(d.classId(), 1, Integer::sum);
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(file.getFileName()).append(' ').append(width).append('x').append(height).append(": ");
+        if (counts.isEmpty()) {
+            sb.append("no detections");
+        }
+        String separator = "";
+        for (var e : counts.entrySet()) {
+            sb.append(separator).append(e.getValue()).append(' ').append(info.className(e.getKey()));
+            separator = ", ";
+        }
+        sb.append(String.format(Locale.ROOT, " (%.1f ms)", ms));
+        return sb.toString();
+    }
+
+    private JsonGenerator jsonWriter(StagedOutputs outputs) throws IOException {
+        if (outputs.jsonTemp() == null) {
+            return null;
+        }
+        JsonGenerator jg = new JsonFactory().createGenerator(outputs.jsonTemp().toFile(), JsonEncoding.UTF8);
+        jg.useDefaultPrettyPrinter();
+        return jg;
+    }
+
+    private static void writeImage(JsonGenerator jg, Path file, int width, int height, List<Detection> dets,
+            ModelInfo info) throws IOException {
+        jg.writeStartObject();
+        jg.writeStringField("file", file.toString());
+        jg.writeNumberField("width", width);
+        jg.writeNumberField("height", height);
+        jg.writeArrayFieldStart("detections");
+        for (Detection d : dets) {
+            jg.writeStartObject();
+            jg.writeArrayFieldStart("xyxy");
+            jg.writeNumber(d.x1());
+            jg.writeNumber(d.y1());
+            jg.writeNumber(d.x2());
+            jg.writeNumber(d.y2());
+            jg.writeEndArray();
+            jg.writeNumberField("conf", d.score());
+            jg.writeNumberField("cls", d.classId());
+            jg.writeStringField("name", info.className(d.classId()));
+            jg.writeEndObject();
+        }
+        jg.writeEndArray();
+        jg.writeEndObject();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.peregrine.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.peregrine.engines.Detection;
+import dev.peregrine.testing.Fixtures;
+import dev.peregrine.testing.OnnxModels;
+import dev.peregrine.testing.ReferenceDetections;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code peregrine predict} end to end through the picocli command line. */
+class PredictCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = PeregrineCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static String trained() {
+        return Fixtures.file("trained/shapes-yolov8n.onnx").toString();
+    }
+
+    private static String valImage(int i) {
+        return Fixtures.file(String.format("trained/images/val/%06d.jpg", i)).toString();
+    }
+
+    private List<Path> filesUnder(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    void printsOneLinePerImageAndWritesJsonAndAnnotatedImages() throws Exception {
+        Path json = dir.resolve("out/result.json");
+        Path save = dir.resolve("out/annotated");
+        Run r = run("predict", "--model", trained(), "--json", json.toString(), "--save", save.toString(),
+                valImage(1), valImage(2), valImage(3));
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).matches("000001\\.jpg 345x240: 1 circle, 1 square, 1 triangle, 1 cross \\(\\d+\\.\\d ms\\)");
+        assertThat(lines.subList(0, 3)).allMatch(l -> l.matches("00000[123]\\.jpg \\d+x\\d+: .* \\(\\d+\\.\\d ms\\)"));
+        assertThat(lines).anyMatch(l -> l.startsWith("Speed: "));
+        assertThat(r.err()).doesNotContain("[###"); // three images: no progress bar
+
+        JsonNode written = Fixtures.readJson(json);
+        JsonNode reference = Fixtures.readJson(Fixtures.file("trained/predictions.json"));
+        assertThat(written.get("images")).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            JsonNode img = written.get("images").get(i);
+            JsonNode ref = reference.get("images").get(i);
+            assertThat(img.get("file").asText()).endsWith(ref.get("file").asText());
+            assertThat(img.get("width").asInt()).isEqualTo(ref.get("width").asInt());
+            assertThat(img.get("height").asInt()).isEqualTo(ref.get("height").asInt());
+            List<Detection> actual = ReferenceDetections.parse(img.get("detections"));
+            ReferenceDetections.match(ref.get("file").asText(), ReferenceDetections.parse(ref.get("detections")),
+                    actual, 0.95, 0.02, 0);
+            for (JsonNode d : img.get("detections")) {
+                assertThat(d.get("name").asText()).isEqualTo(reference.get("names").get(d.get("cls").asText()).asText());
+            }
+        }
+        List<String> saved = new ArrayList<>(filesUnder(save).stream().map(p -> p.getFileName().toString()).toList());
+        assertThat(saved).containsExactlyInAnyOrder("000001.jpg", "000002.jpg", "000003.jpg");
+        byte[] jpeg = Files.readAllBytes(save.resolve("000001.jpg"));
+        assertThat(Arrays.copyOf(jpeg, 2)).containsExactly((byte) 0xFF, (byte) 0xD8);
+        // No staging leftovers next to the outputs.
+        assertThat(filesUnder(dir.resolve("out"))).hasSize(4);
+        try (Stream<Path> s = Files.list(dir.resolve("out"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("result.json", "annotated");
+        }
+    }
+
+    @Test
+    void globAndDirectorySourcesWithAProgressBar() throws Exception {
+        Path images = Fixtures.file("trained/images/val");
+        Run r = run("predict", "--model", trained(), "--classes", "0,2", "--batch", "3",
+                images.resolve("00000?.jpg").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().filter(l -> l.contains(".jpg ")).toList();
+        assertThat(lines).hasSize(9);
+        assertThat(lines).noneMatch(l -> l.contains("square") || l.contains("star") || l.contains("cross"));
+        assertThat(r.err()).contains("9/9 images");
+        assertThat(r.out()).contains("9 images");
+
+        Path folder = Files.createDirectories(dir.resolve("folder"));
+        Files.copy(Path.of(valImage(1)), folder.resolve("a.jpg"));
+        Files.copy(Path.of(valImage(2)), folder.resolve("b.JPG"));
+        Files.writeString(folder.resolve("notes.txt"), "not an image");
+        Run d = run("predict", "--model", trained(), folder.toString());
+        assertThat(d.exit()).as(d.err()).isZero();
+        assertThat(d.out().lines().filter(l -> l.contains(".jpg ") || l.contains(".JPG "))).hasSize(2);
+    }
+
+    @Test
+    void missingModelFailsWithoutOutputFiles() throws Exception {
+        Path json = dir.resolve("o/r.json");
+        Run r = run("predict", "--model", dir.resolve("missing.onnx").toString(), "--json", json.toString(),
+                "--save", dir.resolve("o/s").toString(), valImage(1));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: ").contains("missing.onnx");
+        assertThat(Files.exists(dir.resolve("o"))).isFalse();
+    }
+
+    @Test
+    void corruptImageFailsAndLeavesNoPartialFiles() throws Exception {
+        byte[] good = Files.readAllBytes(Path.of(valImage(1)));
+        Path corrupt = Files.write(dir.resolve("broken.jpg"), Arrays.copyOf(good, good.length / 3));
+        Path json = dir.resolve("out/r.json");
+        Path save = dir.resolve("out/s");
+        Run r = run("predict", "--model", trained(), "--json", json.toString(), "--save", save.toString(),
+                valImage(1), valImage(2), corrupt.toString(), valImage(3));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: ").contains("broken.jpg");
+        assertThat(r.out()).contains("000001.jpg"); // lines of the images before the failure were printed
+        assertThat(Files.exists(json)).isFalse();
+        assertThat(Files.exists(save)).isFalse();
+        assertThat(filesUnder(dir.resolve("out"))).isEmpty();
+    }
+
+    @Test
+    void nonImageModelUnsupportedModelAndBadOptionsFailClearly() throws Exception {
+        Path vector = OnnxModels.vectorModel(dir.resolve("vector.onnx"));
+        Run r = run("predict", "--model", vector.toString(), valImage(1));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: ").contains("'x'").contains("[B, 3, H, W]");
+
+        r = run("predict", "--model", trained(), "--imgsz", "640", valImage(1));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--imgsz 640").contains("320x320");
+        assertThat(run("predict", "--model", trained(), "--imgsz", "320", valImage(1)).exit()).isZero();
+
+        r = run("predict", "--model", trained(), "--conf", "1.5", valImage(1));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--conf");
+
+        r = run("predict", "--model", trained(), dir.resolve("nothing-here.jpg").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("nothing-here.jpg");
+
+        r = run("predict", "--model", Fixtures.file("tiny/yolov8n-cls.onnx").toString(), valImage(1));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("classify");
+
+        r = run("predict", "--model", trained(), "--device", "cuda", valImage(1));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--device cpu");
+    }
+
+    @Test
+    void summaryLineFormat() throws Exception {
+        var info = dev.peregrine.engines.model.UltralyticsMetadata.parse(java.util.Map.of("names",
+                "{0: 'person', 1: 'bicycle', 2: 'car', 3: 'motorcycle', 4: 'airplane', 5: 'bus'}", "imgsz", "[640, 640]"),
+                new dev.peregrine.engines.TensorSpec("images", "float", new long[] {1, 3, 640, 640}),
+                new dev.peregrine.engines.TensorSpec("output0", "float", new long[] {1, 10, 8400}), "onnx");
+        List<Detection> dets = List.of(new Detection(0, 0, 1, 1, 0.9f, 5), new Detection(0, 0, 1, 1, 0.9f, 0),
+                new Detection(0, 0, 1, 1, 0.8f, 0), new Detection(0, 0, 1, 1, 0.7f, 0),
+                new Detection(0, 0, 1, 1, 0.6f, 0));
+        assertThat(PredictCommand.summaryLine(Path.of("x/bus.jpg"), 810, 1080, dets, info, 12.34))
+                .isEqualTo("bus.jpg 810x1080: 4 person, 1 bus (12.3 ms)");
+        assertThat(PredictCommand.summaryLine(Path.of("e.png"), 2, 3, List.of(), info, 1))
+                .isEqualTo("e.png 2x3: no detections (1.0 ms)");
+    }
+}
