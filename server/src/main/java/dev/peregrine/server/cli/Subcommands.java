@@ -8,6 +8,6 @@ final class Subcommands {
     }
 
     static List<Object> all() {
-        return List.of(new PredictCommand(), new ExportCommand());
+        return List.of(new PredictCommand(), new ExportCommand(), new ValCommand());
     }
 }
