@@ -1,11 +1,19 @@
 package dev.peregrine.server.cli;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.Precision;
 import dev.peregrine.exporter.ExportOptions;
 import dev.peregrine.exporter.ExportResult;
 import dev.peregrine.exporter.Exporter;
 import dev.peregrine.exporter.ProgressListener;
+import dev.peregrine.exporter.modules.EmitterRegistry;
+import dev.peregrine.exporter.precision.CalibrationMethod;
+import dev.peregrine.exporter.precision.CalibrationSource;
+import dev.peregrine.exporter.precision.Fp16Options;
+import dev.peregrine.exporter.precision.Int8Options;
+import dev.peregrine.exporter.precision.OnnxFiles;
+import dev.peregrine.exporter.precision.PrecisionPasses;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +27,17 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code peregrine export MODEL.pt}: converts an Ultralytics checkpoint to ONNX in pure Java, with Ultralytics'
  * export options. Prints one line per stage and a final line with the file, its size and the time taken.
+ * With {@code --precision fp16|int8} the float32 graph goes through the precision passes; an existing float32
+ * {@code .onnx} (Ultralytics' or Peregrine's) is accepted as input too, and then only the pass runs.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Export an Ultralytics YOLO .pt checkpoint to ONNX (no Python needed).")
+        description = "Export an Ultralytics YOLO .pt checkpoint to ONNX (no Python needed); convert a .pt or "
+                + ".onnx to FP16 or INT8.")
 public final class ExportCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL.pt", description = "Ultralytics checkpoint (best.pt, yolo11n.pt...)")
+    @Parameters(index = "0", paramLabel = "MODEL.pt|MODEL.onnx",
+            description = "Ultralytics checkpoint (best.pt, yolo11n.pt...), or a float32 ONNX model for "
+                    + "--precision fp16|int8")
     Path model;
 
     @Option(names = "--imgsz", paramLabel = "N|HxW",
@@ -46,8 +59,27 @@ public final class ExportCommand implements Callable<Integer> {
 
     /** Precision of the artifact: FP16 and INT8 are added by the precision passes (dev.peregrine.exporter.precision). */
     @Option(names = "--precision", paramLabel = "fp32|fp16|int8", defaultValue = "fp32",
-            description = "Numeric precision (default fp32; fp16 and int8 come with the precision passes).")
+            description = "Numeric precision (default fp32). fp16: FP16 weights and compute, float32 input/output. "
+                    + "int8: post-training Q/DQ quantization calibrated on --calib images.")
     String precision;
+
+    @Option(names = "--calib", paramLabel = "DIR|LIST.txt|DATA.yaml",
+            description = "INT8 calibration images: a folder, a text file of image paths, or a data YAML (its train "
+                    + "split, else its val split).")
+    Path calib;
+
+    @Option(names = "--calib-size", paramLabel = "N", defaultValue = "256",
+            description = "Calibration images, spread evenly over the source (default ${DEFAULT-VALUE}).")
+    int calibSize;
+
+    @Option(names = "--calib-method", paramLabel = "minmax|percentile|entropy", defaultValue = "minmax",
+            description = "Activation range selection (default ${DEFAULT-VALUE}).")
+    String calibMethod;
+
+    @Option(names = "--int8-activations", paramLabel = "int8|uint8", defaultValue = "int8",
+            description = "int8 (default: TensorRT and every ONNX Runtime provider) or uint8 (ONNX Runtime CPU only: "
+                    + "its fast integer kernels).")
+    String int8Activations;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,16 +87,42 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws PeregrineException {
         PrintWriter out = spec.commandLine().getOut();
+        Precision p = parsePrecision(precision);
+        boolean onnxInput = model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+        if (p == Precision.FP32 && !onnxInput) {
+            exportFp32(out);
+            return 0;
+        }
+        if (p == Precision.FP32) {
+            throw PeregrineException.badInput(model + " is already an ONNX model; give --precision fp16 or int8");
+        }
+        long start = System.nanoTime();
+        ProgressListener stages = stages(out);
+        ModelProto fp32;
+        if (onnxInput) {
+            stages.stage("reading " + model.getFileName());
+            fp32 = OnnxFiles.read(model);
+        } else {
+            int[] hw = imgsz == null ? new int[] {0, 0} : parseImgsz(imgsz);
+            ExportOptions options = ExportOptions.defaults().withImgsz(hw[0], hw[1]).withBatch(batch)
+                    .withDynamic(dynamic).withOpset(opset);
+            fp32 = Exporter.buildModel(model, options, stages, EmitterRegistry.standard()).model();
+        }
+        ModelProto converted = convert(fp32, p, stages);
+        Path target = output != null ? output : precisionOutput(model, p);
+        stages.stage("writing " + target);
+        OnnxFiles.write(converted, target);
+        out.printf(Locale.ROOT, "exported %s (%s, %.1f MB) in %.2f s%n", target, p.name().toLowerCase(Locale.ROOT),
+                converted.getSerializedSize() / 1e6, (System.nanoTime() - start) / 1e9);
+        out.flush();
+        return 0;
+    }
+
+    private void exportFp32(PrintWriter out) throws PeregrineException {
         int[] hw = imgsz == null ? new int[] {0, 0} : parseImgsz(imgsz);
         ExportOptions options = ExportOptions.defaults().withImgsz(hw[0], hw[1]).withBatch(batch)
-                .withDynamic(dynamic).withOpset(opset).withOutput(output).withPrecision(parsePrecision(precision));
-        ExportResult r = Exporter.export(model, options, new ProgressListener() {
-            @Override
-            public void stage(String description) {
-                out.println(description);
-                out.flush();
-            }
-        });
+                .withDynamic(dynamic).withOpset(opset).withOutput(output);
+        ExportResult r = Exporter.export(model, options, stages(out));
         long bytes;
         try {
             bytes = Files.size(r.onnx());
@@ -74,7 +132,54 @@ public final class ExportCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "exported %s (%.1f MB) in %.2f s%n", r.onnx(), bytes / 1e6,
                 r.took().toNanos() / 1e9);
         out.flush();
-        return 0;
+    }
+
+    private ModelProto convert(ModelProto fp32, Precision p, ProgressListener stages) throws PeregrineException {
+        if (p == Precision.FP16) {
+            stages.stage("converting to FP16");
+            return PrecisionPasses.toFp16(fp32, Fp16Options.defaults());
+        }
+        if (calib == null) {
+            throw PeregrineException.badInput("--precision int8 needs calibration images: --calib DIR|LIST.txt|DATA.yaml");
+        }
+        if (calibSize < 1) {
+            throw PeregrineException.badInput("--calib-size must be >= 1, got " + calibSize);
+        }
+        String activations = int8Activations.trim().toLowerCase(Locale.ROOT);
+        if (!activations.equals("int8") && !activations.equals("uint8")) {
+            throw PeregrineException.badInput("--int8-activations must be int8 or uint8, got '" + int8Activations + "'");
+        }
+        Int8Options options = Int8Options.defaults().withCalibSize(calibSize)
+                .withMethod(CalibrationMethod.parse(calibMethod)).withUint8Activations(activations.equals("uint8"));
+        CalibrationSource source = CalibrationSource.of(calib);
+        int images = Math.min(calibSize, source.images().size());
+        stages.stage("calibrating INT8 on " + images + " images from " + source.description());
+        PredictProgress bar = new PredictProgress(spec.commandLine().getErr(), images, System.console() != null);
+        int[] last = {0};
+        ModelProto q = PrecisionPasses.toInt8(fp32, source, options, (done, total) -> {
+            bar.advance(done - last[0]);
+            last[0] = done;
+        });
+        bar.finish();
+        return q;
+    }
+
+    private static ProgressListener stages(PrintWriter out) {
+        return new ProgressListener() {
+            @Override
+            public void stage(String description) {
+                out.println(description);
+                out.flush();
+            }
+        };
+    }
+
+    /** {@code MODEL-fp16.onnx} / {@code MODEL-int8.onnx} beside the input. */
+    static Path precisionOutput(Path input, Precision p) {
+        String name = input.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return input.resolveSibling(stem + "-" + p.name().toLowerCase(Locale.ROOT) + ".onnx");
     }
 
     /** {@code 640}, {@code 480x640} or {@code 480,640} as {@code [h, w]}. */
