@@ -31,6 +31,8 @@ class MapEvaluatorFixtureTest {
     void cocoFiguresMatchPycocotoolsOnTheSavedDetections() {
         EvalReport report = MapEvaluator.evaluate(labels, detections);
         System.out.print(MetricsTable.format(report));
+        System.out.printf("COCO: mAP %.5f mAP50 %.5f mAP75 %.5f%n", report.coco().map(), report.coco().map50(),
+                report.coco().map75());
         JsonNode ref = reference.get("coco_eval_of_ultralytics_predictions_json");
         CocoMetrics coco = report.coco();
         assertThat(report.images()).isEqualTo(150);
@@ -46,6 +48,8 @@ class MapEvaluatorFixtureTest {
     @Test
     void ultralyticsFiguresOfTheSavedDetectionsInOriginalPixels() {
         UltralyticsMetrics u = MapEvaluator.evaluate(labels, detections).ultralytics();
+        System.out.printf("original pixels: P %.4f R %.4f mAP50 %.4f mAP75 %.4f mAP50-95 %.4f%n", u.precision(),
+                u.recall(), u.map50(), u.map75(), u.map());
         // Ultralytics scores in its letterboxed input space, and its saved JSON maps x back with the height ratio
         // of its ceil-rounded resize, which shifts boxes by up to ~0.5 px: mAP50 and P/R agree, the strict IoU
         // thresholds lose a little (0.6229 here against 0.6295); the next test undoes the shift.
@@ -60,6 +64,8 @@ class MapEvaluatorFixtureTest {
         EvalReport report = scoreInUltralyticsInputSpace(320);
         UltralyticsMetrics u = report.ultralytics();
         System.out.print(MetricsTable.ultralytics(report));
+        System.out.printf("Ultralytics geometry: P %.4f R %.4f mAP50 %.4f mAP75 %.4f mAP50-95 %.4f%n", u.precision(),
+                u.recall(), u.map50(), u.map75(), u.map());
         // P, R and mAP50 reproduce Ultralytics to 1e-4; mAP50-95 is within 0.2 points (the saved boxes were clipped
         // to the image, which Ultralytics' in-letterbox scoring does not do)
         assertThat(u.map50()).isCloseTo(reference.get("mAP50").asDouble(), within(1e-4));
