@@ -54,7 +54,8 @@ public final class ExportCommand implements Callable<Integer> {
     Integer opset;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Output file (default: MODEL.onnx beside the checkpoint).")
+            description = "Output file (default: MODEL.onnx beside the checkpoint; MODEL-fp16.onnx or "
+                    + "MODEL-int8.onnx for other precisions).")
     Path output;
 
     /** Precision of the artifact: FP16 and INT8 are added by the precision passes (dev.peregrine.exporter.precision). */
