@@ -15,7 +15,8 @@ final class Subcommands {
     }
 
     static List<Object> all() {
-        List<Object> commands = new ArrayList<>(List.of(new ExportCommand(), new PredictCommand(), new ServeCommand()));
+        List<Object> commands = new ArrayList<>(List.of(new ExportCommand(), new PredictCommand(), new ServeCommand(),
+                new ValCommand()));
         List<PeregrineSubcommand> contributed = new ArrayList<>();
         ServiceLoader.load(PeregrineSubcommand.class).forEach(contributed::add);
         contributed.sort(Comparator.comparing(c -> c.getClass().getName()));

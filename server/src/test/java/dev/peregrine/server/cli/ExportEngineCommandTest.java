@@ -111,7 +111,7 @@ class ExportEngineCommandTest {
     @Test
     void formatAndInputMustFit() {
         String onnx = Fixtures.file("tiny/yolov8n.onnx").toString();
-        assertThat(run("export", onnx).err()).startsWith("error: yolov8n.onnx is already ONNX: add --format engine");
+        assertThat(run("export", onnx).err()).startsWith("error: yolov8n.onnx is already an ONNX model; give --precision fp16 or int8, or --format engine");
         assertThat(run("export", onnx, "--format", "trt").err()).startsWith("error: --format 'trt' is not onnx or engine");
         assertThat(run("export", Fixtures.file("tiny/yolov8n.pt").toString(), "--dla", "0", "-o", "x.onnx").err())
                 .startsWith("error: --min-shape, --opt-shape, --max-shape, --workspace, --dla");
