@@ -79,6 +79,10 @@ public final class BenchCommand implements Callable<Integer>, PeregrineSubcomman
             + "(default: ${DEFAULT-VALUE}).")
     int maxImages;
 
+    @Option(names = "--calib", paramLabel = "DIR|LIST.txt|DATA.yaml", description = "INT8 calibration images "
+            + "(default: --data, else --images). A data YAML gives its train split when on disk.")
+    Path calib;
+
     @Option(names = "--reference", paramLabel = "FILE", description = "Ultralytics predictions JSON "
             + "({images: [{file, detections: [{xyxy, conf, cls}]}]}) to check detections against.")
     Path reference;
@@ -154,7 +158,7 @@ public final class BenchCommand implements Callable<Integer>, PeregrineSubcomman
         return new BenchSettings(model, BenchFormat.parseList(formats),
                 OptionParsers.positiveInts(batch, "--batch"), imgsz == null ? null : parseImgsz(imgsz),
                 Device.parse(device), positive(OptionParsers.duration(duration, "--duration"), "--duration"),
-                OptionParsers.duration(warmup, "--warmup"), data, images, maxImages, reference,
+                OptionParsers.duration(warmup, "--warmup"), data, images, maxImages, calib, reference,
                 peers.stream().map(p -> p.trim().toLowerCase(Locale.ROOT)).distinct().toList(), jmh, threads,
                 outDir, commandLine());
     }

@@ -67,7 +67,7 @@ public class DecodeNmsBenchmark {
     /** Runs the model once on a batch of the image and keeps its outputs. */
     @Setup
     public void setUp() throws Exception {
-        Path file = JmhInputs.model(model, format, batch);
+        Path file = JmhInputs.model(model, format, batch, image);
         Device device = format.startsWith("trt") ? new Device(Device.Kind.CUDA, 0) : Device.CPU;
         engine = Engines.open(new EngineConfig(file, device, batch, null));
         int n = Math.min(batch, engine.maxBatch());

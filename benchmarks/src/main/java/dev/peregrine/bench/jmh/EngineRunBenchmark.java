@@ -57,7 +57,7 @@ public class EngineRunBenchmark {
     /** Prepares the model, opens the engine and fills every slot with the letterboxed image. */
     @Setup
     public void setUp() throws Exception {
-        Path file = JmhInputs.model(model, format, batch);
+        Path file = JmhInputs.model(model, format, batch, image);
         Device device = format.startsWith("trt") ? new Device(Device.Kind.CUDA, 0) : Device.CPU;
         engine = Engines.open(new EngineConfig(file, device, batch, null));
         if (engine.maxBatch() < batch) {

@@ -32,16 +32,21 @@ final class JmhInputs {
     }
 
     /**
-     * The model file of {@code format} for {@code model}.
+     * The model file of {@code format} for {@code model}; INT8 is calibrated on the images of {@code image}'s
+     * folder.
      *
      * @throws IllegalStateException with the reason when the format cannot be produced here (JMH reports it)
      */
-    static Path model(String model, String format, int maxBatch) throws PeregrineException, IOException {
+    static Path model(String model, String format, int maxBatch, String image)
+            throws PeregrineException, IOException {
         Path work = Files.createTempDirectory("peregrine-jmh");
         work.toFile().deleteOnExit();
         BenchFormat f = BenchFormat.parse(format);
         Device device = f.runtime() == BenchFormat.Runtime.TENSORRT ? new Device(Device.Kind.CUDA, 0) : Device.CPU;
-        ModelArtifacts artifacts = new ModelArtifacts(Path.of(model), null, work, device, maxBatch,
+        // INT8 calibrates on the folder of the benchmark image (the demo model's validation images by default)
+        Path imageDir = Path.of(image).toAbsolutePath().getParent();
+        Path calibration = imageDir != null && Files.isDirectory(imageDir) ? imageDir : null;
+        ModelArtifacts artifacts = new ModelArtifacts(Path.of(model), null, work, device, maxBatch, calibration,
                 BenchProgress.NONE);
         Artifact a = artifacts.forFormat(f);
         if (!a.available()) {

@@ -94,7 +94,7 @@ public final class BenchRunner {
         ReferenceCheck check = s.reference() == null ? null
                 : new ReferenceCheck(ReferencePredictions.read(s.reference()), s.imageSource());
         ModelArtifacts artifacts = new ModelArtifacts(s.model(), s.imgsz(), s.out().resolve("models"), s.device(),
-                s.maxBatch(), progress);
+                s.maxBatch(), s.calibration(), progress);
         for (BenchFormat f : s.formats()) {
             measureFormat(f, artifacts.forFormat(f), images, check);
         }
@@ -108,9 +108,6 @@ public final class BenchRunner {
             return;
         }
         compare(fp32.file(), images, check, versions);
-        if (s.data() != null && MapEvaluation.unavailableReason() != null) {
-            notes.add(MapEvaluation.unavailableReason() + "; the mAP columns are empty");
-        }
     }
 
     /** Measures one format at every batch size, with its load time, memory, agreement and mAP. */
@@ -320,12 +317,14 @@ public final class BenchRunner {
 
     /** mAP50 and mAP50-95 of the format on {@code --data}, or null (not asked, or failed: noted). */
     private double[] map(BenchFormat f, YoloDetector detector) {
-        if (s.data() == null || MapEvaluation.unavailableReason() != null) {
+        if (s.data() == null) {
             return null;
         }
         try {
-            progress.stage(f.id() + ": mAP on " + s.data());
-            return MapEvaluation.evaluate(detector, s.data(), progress);
+            progress.stage(f.id() + ": mAP on " + s.data() + " (Ultralytics val settings)");
+            double[] map = MapEvaluation.evaluate(detector, s.data(), s.maxBatch(), progress);
+            progress.result(String.format(Locale.ROOT, "%-10s mAP50 %.4f  mAP50-95 %.4f", f.id(), map[0], map[1]));
+            return map;
         } catch (PeregrineException e) {
             notes.add(f.id() + ": mAP failed: " + e.getMessage());
             return null;

@@ -19,6 +19,7 @@ import java.util.List;
  * @param data        labelled data set (Ultralytics layout) for mAP, or null
  * @param images      images to time, or null for those of {@code data}
  * @param maxImages   most images read into memory for timing
+ * @param calib       INT8 calibration images (folder, list or data YAML), or null for the image source
  * @param reference   Ultralytics predictions to compare detections with, or null
  * @param peers       peer libraries to compare with ({@code djl}), empty for none
  * @param jmh         JMH JSON result to add to the report, or null
@@ -27,7 +28,7 @@ import java.util.List;
  * @param commandLine the command line as typed, for the report
  */
 public record BenchSettings(Path model, List<BenchFormat> formats, List<Integer> batches, int[] imgsz, Device device,
-        Duration duration, Duration warmUp, Path data, Path images, int maxImages, Path reference,
+        Duration duration, Duration warmUp, Path data, Path images, int maxImages, Path calib, Path reference,
         List<String> peers, Path jmh, int threads, Path out, String commandLine) {
 
     public BenchSettings {
@@ -40,6 +41,11 @@ public record BenchSettings(Path model, List<BenchFormat> formats, List<Integer>
     /** The image source: {@code images}, else {@code data}, else null. */
     public Path imageSource() {
         return images != null ? images : data;
+    }
+
+    /** INT8 calibration images: {@code calib}, else the data set, else the timing images; null when none. */
+    public Path calibration() {
+        return calib != null ? calib : imageSource();
     }
 
     /** The thread count to configure: {@code threads}, or the available processors when 0. */

@@ -1,30 +1,39 @@
 package dev.peregrine.bench.run;
 
+import dev.peregrine.engines.DetectOptions;
 import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.engines.eval.DetectorValidator;
+import dev.peregrine.engines.eval.EvalDataset;
+import dev.peregrine.engines.eval.UltralyticsMetrics;
+import dev.peregrine.engines.eval.YoloDataset;
 import dev.peregrine.engines.pipeline.YoloDetector;
 import java.nio.file.Path;
 
 /**
- * mAP of a detector on a labelled data set, for the {@code --data} option. The evaluator lives in
- * {@code dev.peregrine.engines.eval}; while this build lacks it, {@link #unavailableReason()} says so and the
- * report leaves the mAP columns empty.
+ * mAP of a detector on a labelled data set for {@code --data}: {@link DetectorValidator} with Ultralytics' val
+ * settings (conf 0.001, IoU 0.7, multi-label), scored the way Ultralytics {@code val} scores.
  */
 public final class MapEvaluation {
     private MapEvaluation() {
     }
 
     /**
-     * mAP50 and mAP50-95 (Ultralytics' definition) of {@code detector} on {@code data}.
+     * mAP50 and mAP50-95 of {@code detector} on {@code data}.
      *
-     * @throws PeregrineException UNSUPPORTED while the evaluator is missing from the build
+     * @param batch images per detector call
+     * @throws PeregrineException NOT_FOUND / BAD_INPUT for a missing or malformed data set or image
      */
-    public static double[] evaluate(YoloDetector detector, Path data, BenchProgress progress)
+    public static double[] evaluate(YoloDetector detector, Path data, int batch, BenchProgress progress)
             throws PeregrineException {
-        throw PeregrineException.unsupported(unavailableReason());
-    }
-
-    /** Why mAP cannot be computed in this build, or null when it can. */
-    public static String unavailableReason() {
-        return "mAP needs the evaluator (dev.peregrine.engines.eval), which is not in this build yet";
+        EvalDataset dataset = YoloDataset.read(data, detector.info().names());
+        int total = dataset.images().size();
+        int[] done = {0};
+        long start = System.nanoTime();
+        DetectorValidator.Result r = DetectorValidator.run(detector, dataset, DetectOptions.validation(), batch, n -> {
+            done[0] += n;
+            progress.measuring("mAP on " + total + " images", false, (System.nanoTime() - start) / 1e9, 0, done[0]);
+        });
+        UltralyticsMetrics m = r.report().ultralytics();
+        return new double[] {m.map50(), m.map()};
     }
 }

@@ -1,5 +1,6 @@
 package dev.peregrine.bench.run;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.peregrine.bench.BenchFormat;
 import dev.peregrine.engines.Device;
 import dev.peregrine.engines.ErrorCode;
@@ -9,8 +10,14 @@ import dev.peregrine.engines.trt.TrtAvailability;
 import dev.peregrine.engines.trt.TrtNatives;
 import dev.peregrine.exporter.ExportOptions;
 import dev.peregrine.exporter.Exporter;
+import dev.peregrine.exporter.precision.CalibrationSource;
+import dev.peregrine.exporter.precision.Fp16Options;
+import dev.peregrine.exporter.precision.Int8Options;
+import dev.peregrine.exporter.precision.OnnxFiles;
+import dev.peregrine.exporter.precision.PrecisionPasses;
 import dev.peregrine.exporter.trt.EngineBuildOptions;
 import dev.peregrine.exporter.trt.TrtEngineBuilder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -18,10 +25,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Produces the model file of each format from the model the user gave: a {@code .pt} is exported with Peregrine's
- * exporter to a dynamic-batch ONNX (so that every batch size runs), in the precision of the format; an
- * {@code .onnx} is used as is for {@code onnx-fp32}. A format this build or machine cannot produce or run becomes
- * an {@link Artifact#skipped} with the reason, never an error, so that the report lists it.
+ * Produces the model file of each format from the model the user gave, with Peregrine's own tools: a {@code .pt}
+ * is exported to an FP32 ONNX with a dynamic batch (so that every batch size runs), an {@code .onnx} is used as is;
+ * FP16 and INT8 come from that FP32 graph through {@link PrecisionPasses} (INT8 calibrated on the benchmark's
+ * images), and TensorRT engines are built from the ONNX of their precision. A format this build or machine cannot
+ * produce or run becomes an {@link Artifact#skipped} with the reason, never an error, so that the report lists it.
+ *
+ * <p>INT8 for ONNX Runtime on the CPU uses uint8 activations, the form its x86 integer kernels fuse (see
+ * docs/PRECISION.md); INT8 for TensorRT and GPUs keeps int8 activations.
  */
 public final class ModelArtifacts {
     private final Path model;
@@ -31,19 +42,22 @@ public final class ModelArtifacts {
     private final Path workDir;
     private final Device device;
     private final int maxBatch;
+    private final Path calibration;
     private final BenchProgress progress;
     private final Map<BenchFormat, Artifact> cache = new EnumMap<>(BenchFormat.class);
+    private Artifact int8ForTensorRt;
 
     /**
-     * @param model    the {@code .pt} or {@code .onnx} given
-     * @param imgsz    {height, width} to export at, or null for the checkpoint's own size
-     * @param workDir  where exported files go
-     * @param device   the device the formats will run on
-     * @param maxBatch largest batch a TensorRT engine is built for (exported models have a dynamic batch)
-     * @param progress receives export progress
+     * @param model       the {@code .pt} or {@code .onnx} given
+     * @param imgsz       {height, width} to export at, or null for the checkpoint's own size
+     * @param workDir     where exported files go
+     * @param device      the device the formats will run on
+     * @param maxBatch    largest batch a TensorRT engine is built for (exported models have a dynamic batch)
+     * @param calibration INT8 calibration images (folder, list or data YAML), or null: INT8 is then skipped
+     * @param progress    receives export progress
      * @throws PeregrineException NOT_FOUND for a missing model, BAD_INPUT for another file type
      */
-    public ModelArtifacts(Path model, int[] imgsz, Path workDir, Device device, int maxBatch,
+    public ModelArtifacts(Path model, int[] imgsz, Path workDir, Device device, int maxBatch, Path calibration,
             BenchProgress progress) throws PeregrineException {
         if (!Files.isRegularFile(model)) {
             throw PeregrineException.notFound("model not found: " + model);
@@ -59,6 +73,7 @@ public final class ModelArtifacts {
         this.workDir = workDir;
         this.device = device;
         this.maxBatch = maxBatch;
+        this.calibration = calibration;
         this.progress = progress;
     }
 
@@ -67,7 +82,7 @@ public final class ModelArtifacts {
         return checkpoint;
     }
 
-    /** The file of {@code format}, exporting it on first use; or the reason it cannot exist here. */
+    /** The file of {@code format}, producing it on first use; or the reason it cannot exist here. */
     public Artifact forFormat(BenchFormat format) {
         Artifact a = cache.get(format);
         if (a == null) {
@@ -81,20 +96,16 @@ public final class ModelArtifacts {
         if (format.runtime() == BenchFormat.Runtime.TENSORRT) {
             return engine(format);
         }
-        if (!checkpoint) {
-            if (format.precision() == Precision.FP32) {
-                return Artifact.of(format, model);
-            }
-            return Artifact.skipped(format, "converting an existing .onnx to " + precisionName(format)
-                    + " is not offered by bench; give the .pt checkpoint so that bench exports every precision");
+        if (format.precision() == Precision.FP32) {
+            return checkpoint ? exportFp32(format) : Artifact.of(format, model);
         }
-        return export(format);
+        // uint8 activations on the CPU: the form ONNX Runtime's x86 integer kernels run
+        return converted(format, device.kind() == Device.Kind.CPU);
     }
 
-    private Artifact export(BenchFormat format) {
+    private Artifact exportFp32(BenchFormat format) {
         Path out = workDir.resolve(stem() + "-" + format.id() + ".onnx");
-        ExportOptions options = ExportOptions.defaults().withDynamic(true).withOutput(out)
-                .withPrecision(format.precision());
+        ExportOptions options = ExportOptions.defaults().withDynamic(true).withOutput(out);
         if (height > 0) {
             options = options.withImgsz(height, width);
         }
@@ -104,12 +115,44 @@ public final class ModelArtifacts {
             Exporter.export(model, options, progress::stage);
             return Artifact.of(format, out);
         } catch (PeregrineException e) {
-            if (e.code() == ErrorCode.UNSUPPORTED || e.code() == ErrorCode.UNAVAILABLE) {
-                return Artifact.skipped(format, "the exporter cannot produce " + precisionName(format)
-                        + " in this build: " + e.getMessage());
-            }
             return Artifact.skipped(format, "export failed: " + e.getMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
+            return Artifact.skipped(format, "cannot create " + workDir + ": " + e.getMessage());
+        }
+    }
+
+    /** The FP32 ONNX through the FP16 or INT8 pass. */
+    private Artifact converted(BenchFormat format, boolean uint8Activations) {
+        Artifact fp32 = forFormat(BenchFormat.ONNX_FP32);
+        if (!fp32.available()) {
+            return Artifact.skipped(format, "needs the onnx-fp32 model: " + fp32.skipReason());
+        }
+        if (format.precision() == Precision.INT8 && calibration == null) {
+            return Artifact.skipped(format, "INT8 needs calibration images: give --calib, --data or --images");
+        }
+        String suffix = format.precision() == Precision.INT8 && !uint8Activations ? "-s8" : "";
+        Path out = workDir.resolve(stem() + "-" + format.id() + suffix + ".onnx");
+        try {
+            Files.createDirectories(workDir);
+            ModelProto base = OnnxFiles.read(fp32.file());
+            ModelProto result;
+            if (format.precision() == Precision.FP16) {
+                progress.stage("converting to FP16 (" + out.getFileName() + ")");
+                result = PrecisionPasses.toFp16(base, Fp16Options.defaults());
+            } else {
+                CalibrationSource source = CalibrationSource.of(calibration);
+                Int8Options options = Int8Options.defaults().withUint8Activations(uint8Activations);
+                int images = Math.min(options.calibSize(), source.images().size());
+                progress.stage("quantizing to INT8 (" + (uint8Activations ? "uint8" : "int8") + " activations), "
+                        + "calibrating on " + images + " images of " + source.description());
+                result = PrecisionPasses.toInt8(base, source, options, (done, total) ->
+                        progress.measuring("INT8 calibration", false, done, total, done));
+            }
+            OnnxFiles.write(result, out);
+            return Artifact.of(format, out);
+        } catch (PeregrineException e) {
+            return Artifact.skipped(format, "the " + precisionName(format) + " pass failed: " + e.getMessage());
+        } catch (IOException e) {
             return Artifact.skipped(format, "cannot create " + workDir + ": " + e.getMessage());
         }
     }
@@ -124,14 +167,14 @@ public final class ModelArtifacts {
         if (!trt.isAvailable()) {
             return Artifact.skipped(format, trt.message());
         }
-        BenchFormat source = switch (format.precision()) {
-            case FP32 -> BenchFormat.ONNX_FP32;
-            case FP16 -> BenchFormat.ONNX_FP16;
-            case INT8 -> BenchFormat.ONNX_INT8;
+        Artifact onnx = switch (format.precision()) {
+            case FP32 -> forFormat(BenchFormat.ONNX_FP32);
+            case FP16 -> forFormat(BenchFormat.ONNX_FP16);
+            case INT8 -> int8ForTensorRt();
         };
-        Artifact onnx = forFormat(source);
         if (!onnx.available()) {
-            return Artifact.skipped(format, "needs the " + source.id() + " model: " + onnx.skipReason());
+            return Artifact.skipped(format, "needs the " + format.precision().name().toLowerCase(Locale.ROOT)
+                    + " ONNX model: " + onnx.skipReason());
         }
         Path out = workDir.resolve(stem() + "-" + format.id() + ".engine");
         try {
@@ -148,6 +191,15 @@ public final class ModelArtifacts {
             return Artifact.skipped(format, (e.code() == ErrorCode.UNAVAILABLE ? "" : "engine build failed: ")
                     + e.getMessage());
         }
+    }
+
+    /** The INT8 ONNX with int8 activations (TensorRT does not take uint8 ones). */
+    private Artifact int8ForTensorRt() {
+        if (int8ForTensorRt == null) {
+            int8ForTensorRt = device.kind() == Device.Kind.CPU ? converted(BenchFormat.ONNX_INT8, false)
+                    : forFormat(BenchFormat.ONNX_INT8);
+        }
+        return int8ForTensorRt;
     }
 
     private String stem() {

@@ -48,7 +48,7 @@ class BenchCommandTest {
         Path image = Fixtures.file("images/bus.jpg");
         Path out = dir.resolve("report");
         Run r = run("bench", "--model", model.toString(), "--images", image.toString(), "--formats",
-                "onnx-fp32,onnx-fp16,trt-fp16", "--batch", "1,2", "--duration", "1s", "--warmup", "0.2s", "--out",
+                "onnx-fp32,onnx-fp16,onnx-int8,trt-fp16", "--batch", "1,2", "--duration", "1s", "--warmup", "0.2s", "--out",
                 out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("onnx-fp32  batch 1").contains("Report: ");
@@ -60,11 +60,13 @@ class BenchCommandTest {
         assertThat(ImageIO.read(out.resolve("memory.png").toFile())).isNotNull();
 
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertThat(csv).hasSize(1 + 3 * 2);
+        assertThat(csv).hasSize(1 + 4 * 2);
         assertThat(csv.get(1)).startsWith("onnx-fp32,1,OK,,");
         assertThat(csv.get(2)).startsWith("onnx-fp32,2,SKIPPED,the model has a fixed batch of 1");
-        assertThat(csv.get(3)).startsWith("onnx-fp16,1,SKIPPED,converting an existing .onnx to fp16");
-        assertThat(csv.get(5)).startsWith("trt-fp16,1,SKIPPED,TensorRT runs on an NVIDIA GPU");
+        assertThat(csv.get(3)).startsWith("onnx-fp16,1,OK,,");
+        // calibration defaults to --images, here a single file, which the INT8 pass does not take
+        assertThat(csv.get(5)).startsWith("onnx-int8,1,SKIPPED,\"the int8 pass failed: calibration source");
+        assertThat(csv.get(7)).startsWith("trt-fp16,1,SKIPPED,TensorRT runs on an NVIDIA GPU");
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         JsonNode first = json.path("results").get(0);

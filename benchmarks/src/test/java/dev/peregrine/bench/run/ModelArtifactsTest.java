@@ -19,14 +19,18 @@ class ModelArtifactsTest {
     Path dir;
 
     @Test
-    void onnxInputRunsAsFp32AndNamesWhyOtherFormatsAreSkipped() throws Exception {
+    void onnxInputRunsAsFp32ConvertsToFp16AndNamesWhyOtherFormatsAreSkipped() throws Exception {
         Path onnx = Fixtures.file("tiny/yolov8n.onnx");
-        ModelArtifacts a = new ModelArtifacts(onnx, null, dir, Device.CPU, 8, BenchProgress.NONE);
+        ModelArtifacts a = new ModelArtifacts(onnx, null, dir, Device.CPU, 8, null, BenchProgress.NONE);
         assertThat(a.fromCheckpoint()).isFalse();
         assertThat(a.forFormat(BenchFormat.ONNX_FP32).file()).isEqualTo(onnx);
         Artifact fp16 = a.forFormat(BenchFormat.ONNX_FP16);
-        assertThat(fp16.available()).isFalse();
-        assertThat(fp16.skipReason()).contains(".pt checkpoint");
+        assertThat(fp16.available()).as(String.valueOf(fp16.skipReason())).isTrue();
+        assertThat(fp16.file()).isEqualTo(dir.resolve("yolov8n-onnx-fp16.onnx"));
+        assertThat(Files.size(fp16.file())).isLessThan(Files.size(onnx));
+        Artifact int8 = a.forFormat(BenchFormat.ONNX_INT8);
+        assertThat(int8.available()).isFalse();
+        assertThat(int8.skipReason()).contains("calibration images");
         for (BenchFormat trt : new BenchFormat[] {BenchFormat.TRT_FP32, BenchFormat.TRT_FP16, BenchFormat.TRT_INT8}) {
             assertThat(a.forFormat(trt).skipReason()).contains("NVIDIA GPU").contains("cpu");
         }
@@ -35,7 +39,8 @@ class ModelArtifactsTest {
     @Test
     void checkpointIsExportedWithADynamicBatch() throws Exception {
         Path pt = Fixtures.file("tiny/yolov8n.pt");
-        ModelArtifacts a = new ModelArtifacts(pt, new int[] {160, 160}, dir, Device.CPU, 8, BenchProgress.NONE);
+        ModelArtifacts a = new ModelArtifacts(pt, new int[] {160, 160}, dir, Device.CPU, 8, null,
+                BenchProgress.NONE);
         Artifact fp32 = a.forFormat(BenchFormat.ONNX_FP32);
         assertThat(fp32.available()).as(String.valueOf(fp32.skipReason())).isTrue();
         assertThat(fp32.file()).isEqualTo(dir.resolve("yolov8n-onnx-fp32.onnx"));
@@ -45,11 +50,11 @@ class ModelArtifactsTest {
 
     @Test
     void refusesMissingOrForeignModels() {
-        assertThatThrownBy(() -> new ModelArtifacts(dir.resolve("none.pt"), null, dir, Device.CPU, 1,
+        assertThatThrownBy(() -> new ModelArtifacts(dir.resolve("none.pt"), null, dir, Device.CPU, 1, null,
                 BenchProgress.NONE)).isInstanceOf(PeregrineException.class).hasMessageContaining("not found");
         assertThatThrownBy(() -> {
             Path txt = Files.writeString(dir.resolve("m.txt"), "x");
-            new ModelArtifacts(txt, null, dir, Device.CPU, 1, BenchProgress.NONE);
+            new ModelArtifacts(txt, null, dir, Device.CPU, 1, null, BenchProgress.NONE);
         }).isInstanceOf(PeregrineException.class).hasMessageContaining(".pt checkpoint or an .onnx");
     }
 }
