@@ -8,6 +8,6 @@ final class Subcommands {
     }
 
     static List<Object> all() {
-        return List.of(new ExportCommand(), new PredictCommand());
+        return List.of(new ExportCommand(), new PredictCommand(), new ServeCommand());
     }
 }

@@ -39,6 +39,14 @@ public final class DefaultModelLoader implements ModelLoader {
         return new DefaultModelLoader(DefaultParts.OPENER, DefaultParts.EXPORTER, new ExportCache(ExportCache.defaultDir()));
     }
 
+    /**
+     * The standard loader (Java exporter, default cache directory) with another detector opener, e.g. one that
+     * keeps the engine reachable for the server's tensor route.
+     */
+    public static DefaultModelLoader standard(DetectorOpener opener) {
+        return new DefaultModelLoader(opener, DefaultParts.EXPORTER, new ExportCache(ExportCache.defaultDir()));
+    }
+
     /** The export cache in use. */
     public ExportCache cache() {
         return cache;

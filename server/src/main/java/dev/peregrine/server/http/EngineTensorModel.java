@@ -1,0 +1,160 @@
+package dev.peregrine.server.http;
+
+import dev.peregrine.engines.Engine;
+import dev.peregrine.engines.EngineOutputs;
+import dev.peregrine.engines.ErrorCode;
+import dev.peregrine.engines.ModelInfo;
+import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.engines.TensorSpec;
+import dev.peregrine.server.batch.BatchPolicy;
+import dev.peregrine.server.batch.BatcherListener;
+import dev.peregrine.server.batch.Deadline;
+import dev.peregrine.server.batch.DynamicBatcher;
+import dev.peregrine.server.batch.MonotonicClock;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The tensor view of a served model: requests' images are queued one by one in this view's own
+ * {@link DynamicBatcher} (same policy as the model's detect queue), copied into one reusable direct input buffer
+ * per batch, and run on the model's engine between its detection batches ({@link SharedEngineDetector}). The raw
+ * {@code output0} of each image is copied out; a request's images are put back together in order.
+ */
+final class EngineTensorModel implements TensorModel {
+    private final SharedEngineDetector shared;
+    private final TensorSpec input;
+    private final TensorSpec output;
+    private final int floatsPerImage;
+    private final FloatBuffer batchInput;
+    private final DynamicBatcher<FloatBuffer, float[]> batcher;
+
+    /**
+     * @param name   model name (names the batcher's thread)
+     * @param shared the model's first engine instance
+     * @param policy the model's batching policy; the batch is capped at what the engine accepts
+     */
+    EngineTensorModel(String name, SharedEngineDetector shared, BatchPolicy policy) throws PeregrineException {
+        this.shared = shared;
+        Engine engine = shared.engine();
+        ModelInfo info = shared.info();
+        TensorSpec in = engine.inputs().get(0);
+        this.input = new TensorSpec(in.name(), "float", new long[] {-1, info.channels(), info.inputHeight(),
+                info.inputWidth()});
+        this.floatsPerImage = info.channels() * info.inputHeight() * info.inputWidth();
+        int maxBatch = Math.min(policy.maxBatch(), engine.maxBatch());
+        this.batchInput = ByteBuffer.allocateDirect(maxBatch * floatsPerImage * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        this.output = outputSpec(shared, batchInput, floatsPerImage);
+        this.batcher = new DynamicBatcher<>(name + "-tensors", policy.withMaxBatch(maxBatch), this::run,
+                MonotonicClock.SYSTEM, BatcherListener.NOOP);
+    }
+
+    /**
+     * The output spec with every dimension but the batch known: a model exported with dynamic axes declares its
+     * anchor count as dynamic too, so one run on a blank image reads the real shape for the model's input size.
+     */
+    private static TensorSpec outputSpec(SharedEngineDetector shared, FloatBuffer scratch, int floatsPerImage)
+            throws PeregrineException {
+        TensorSpec declared = shared.engine().outputs().get(0);
+        long[] shape = declared.shape();
+        boolean dynamic = false;
+        for (int i = 1; i < shape.length; i++) {
+            dynamic |= shape[i] < 0;
+        }
+        if (dynamic) {
+            long[] actual = shared.withEngine(engine -> {
+                scratch.clear();
+                scratch.limit(floatsPerImage); // zeros: a direct buffer starts cleared
+                return engine.run(scratch, 1).get(0).shape();
+            });
+            shape = actual.clone();
+        }
+        shape[0] = -1;
+        return new TensorSpec(declared.name(), "float", shape);
+    }
+
+    @Override
+    public TensorSpec input() {
+        return input;
+    }
+
+    @Override
+    public TensorSpec output() {
+        return output;
+    }
+
+    @Override
+    public CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline) {
+        List<CompletableFuture<float[]>> parts = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            FloatBuffer image = nchw.duplicate().position(b * floatsPerImage).limit((b + 1) * floatsPerImage).slice();
+            CompletableFuture<float[]> part = batcher.submit(image, (long) floatsPerImage * Float.BYTES, deadline);
+            parts.add(part);
+            if (part.isCompletedExceptionally()) {
+                parts.forEach(p -> p.cancel(false)); // refused: withdraw the images already queued
+                break;
+            }
+        }
+        CompletableFuture<RawOutput> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> concat(parts, batch));
+        // Cancelling the request withdraws whatever is still queued.
+        all.whenComplete((r, e) -> {
+            if (all.isCancelled()) {
+                parts.forEach(p -> p.cancel(false));
+            }
+        });
+        return all;
+    }
+
+    private RawOutput concat(List<CompletableFuture<float[]>> parts, int batch) {
+        int per = parts.get(0).join().length;
+        float[] data = new float[per * batch];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(parts.get(b).join(), 0, data, b * per, per);
+        }
+        long[] shape = output.shape();
+        shape[0] = batch;
+        return new RawOutput(output.name(), shape, data);
+    }
+
+    /** One batch on the batcher's thread: fill the direct buffer, run, copy each image's output out. */
+    private List<float[]> run(List<FloatBuffer> images) throws PeregrineException {
+        return shared.withEngine(engine -> {
+            batchInput.clear();
+            for (FloatBuffer image : images) {
+                batchInput.put(image.duplicate());
+            }
+            batchInput.flip();
+            EngineOutputs outputs = engine.run(batchInput, images.size());
+            EngineOutputs.OutputTensor out = outputs.get(0);
+            FloatBuffer data = out.data();
+            int per = data.remaining() / images.size();
+            if (per * images.size() != data.remaining()) {
+                throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "output '" + out.name() + "' has "
+                        + data.remaining() + " values for " + images.size() + " images");
+            }
+            List<float[]> results = new ArrayList<>(images.size());
+            for (int i = 0; i < images.size(); i++) {
+                float[] o = new float[per];
+                data.get(data.position() + i * per, o);
+                results.add(o);
+            }
+            return results;
+        });
+    }
+
+    /** Stops admitting and lets queued tensors run for up to {@code grace}. */
+    void beginShutdown(Duration grace) {
+        batcher.beginShutdown(grace);
+    }
+
+    /** Waits for the batcher's thread to end. */
+    boolean awaitTermination(Duration timeout) {
+        return batcher.awaitTermination(timeout);
+    }
+}

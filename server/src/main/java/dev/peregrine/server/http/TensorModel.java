@@ -1,0 +1,42 @@
+package dev.peregrine.server.http;
+
+import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.engines.TensorSpec;
+import dev.peregrine.server.batch.Deadline;
+import java.nio.FloatBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A served model seen as tensors, the way the Open Inference Protocol (KServe v2 / Triton) sees it: a preprocessed
+ * float32 input {@code images [B, 3, H, W]} in, the raw head output {@code output0} out, without decoding or NMS.
+ */
+public interface TensorModel {
+
+    /** The input tensor; the batch dimension is -1. */
+    TensorSpec input();
+
+    /** The output tensor; the batch dimension is -1. */
+    TensorSpec output();
+
+    /**
+     * Runs {@code batch} images.
+     *
+     * @param nchw     {@code batch * 3 * H * W} floats, positioned at 0; read before the returned future completes
+     *                 and not kept afterwards
+     * @param batch    number of images, at least 1
+     * @param deadline when the caller stops waiting
+     * @return the output, or a future failed with a {@link PeregrineException} (OVERLOADED when refused,
+     *         DEADLINE_EXCEEDED, ENGINE_FAILURE); cancelling it withdraws queued work
+     */
+    CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline);
+
+    /**
+     * An output tensor.
+     *
+     * @param name  tensor name
+     * @param shape actual shape, batch first
+     * @param data  row-major float32 values
+     */
+    record RawOutput(String name, long[] shape, float[] data) {
+    }
+}

@@ -1,0 +1,22 @@
+package dev.peregrine.server.http;
+
+import dev.peregrine.server.model.ServedModel;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Finds the tensor view of a served model for the Open Inference Protocol routes. */
+@FunctionalInterface
+public interface TensorModels {
+    /** No model offers tensors: {@code /v2/models/{name}/infer} answers 422. */
+    TensorModels NONE = model -> Optional.empty();
+
+    /** The tensor view of {@code model}, when it has one. */
+    Optional<TensorModel> of(ServedModel model);
+
+    /**
+     * Stops admitting tensor requests, runs what is queued for up to {@code grace} and refuses the rest; called by
+     * the server's shutdown before the engines close. Nothing to do by default.
+     */
+    default void shutdown(Duration grace) {
+    }
+}

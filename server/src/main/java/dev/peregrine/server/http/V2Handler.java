@@ -1,0 +1,155 @@
+package dev.peregrine.server.http;
+
+import dev.peregrine.engines.ErrorCode;
+import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.server.batch.Deadline;
+import dev.peregrine.server.batch.MonotonicClock;
+import dev.peregrine.server.model.ModelRegistry;
+import dev.peregrine.server.model.ServedModel;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The Open Inference Protocol (KServe v2, as Triton serves it) REST routes: server metadata, health, model
+ * metadata and readiness, and inference on preprocessed tensors, with the binary tensor data extension.
+ */
+final class V2Handler {
+    /** Name reported in the server metadata. */
+    static final String SERVER_NAME = "peregrine";
+    /** Version reported in the server metadata. */
+    static final String SERVER_VERSION = "0.1.0";
+    private static final String CALL_KEY = "peregrine.v2";
+    private static final Set<String> BODY_TYPES = Set.of("", "application/json", "application/octet-stream");
+
+    private final ModelRegistry registry;
+    private final ModelLookup models;
+    private final TensorModels tensors;
+    private final Admission admission;
+    private final WorkerExecutor workers;
+    private final HttpServerConfig config;
+    private final RequestRecorder recorder;
+    private final MonotonicClock clock;
+
+    V2Handler(ModelRegistry registry, ModelLookup models, TensorModels tensors, Admission admission,
+            WorkerExecutor workers, HttpServerConfig config, RequestRecorder recorder, MonotonicClock clock) {
+        this.registry = registry;
+        this.models = models;
+        this.tensors = tensors;
+        this.admission = admission;
+        this.workers = workers;
+        this.config = config;
+        this.recorder = recorder;
+        this.clock = clock;
+    }
+
+    /** {@code GET /v2}. */
+    void serverMetadata(RoutingContext ctx) {
+        Responses.json(ctx.response(), 200, new JsonObject().put("name", SERVER_NAME).put("version", SERVER_VERSION)
+                .put("extensions", new JsonArray().add("binary_tensor_data")));
+    }
+
+    /** {@code GET /v2/health/live}: the process answers. */
+    void live(RoutingContext ctx) {
+        Responses.json(ctx.response(), 200, new JsonObject().put("live", true));
+    }
+
+    /** {@code GET /v2/health/ready}: every model loaded and warmed up, and not shutting down. */
+    void ready(RoutingContext ctx) {
+        if (admission.draining()) {
+            ctx.fail(new PeregrineException(ErrorCode.OVERLOADED, "server is shutting down"));
+        } else if (!registry.allReady()) {
+            ctx.fail(new PeregrineException(ErrorCode.UNAVAILABLE, "models are still loading"));
+        } else {
+            Responses.json(ctx.response(), 200, new JsonObject().put("ready", true));
+        }
+    }
+
+    /** {@code GET /v2/models/{name}}. */
+    void modelMetadata(RoutingContext ctx) {
+        try {
+            ServedModel m = models.find(ctx.pathParam("name"));
+            Responses.json(ctx.response(), 200, ModelJson.v2(m, tensors.of(m)));
+        } catch (PeregrineException e) {
+            ctx.fail(e);
+        }
+    }
+
+    /** {@code GET /v2/models/{name}/ready}: 200 when the model serves, 503 while it cannot. */
+    void modelReady(RoutingContext ctx) {
+        try {
+            ServedModel m = models.ready(ctx.pathParam("name"));
+            Responses.json(ctx.response(), 200, new JsonObject().put("name", m.name()).put("ready", true));
+        } catch (PeregrineException e) {
+            ctx.fail(e);
+        }
+    }
+
+    /** What {@link #beginInfer} validated, for {@link #infer}. */
+    private record Call(ServedModel model, TensorModel tensors, Duration timeout) {
+    }
+
+    /** {@code POST /v2/models/{name}/infer}, step 1 before the body: model, content type, timeout. */
+    void beginInfer(RoutingContext ctx) {
+        try {
+            ServedModel m = models.ready(ctx.pathParam("name"));
+            TensorModel t = tensors.of(m).orElseThrow(() -> PeregrineException.unsupported("model '" + m.name()
+                    + "' does not offer tensor inference; use POST /v1/models/" + m.name() + "/detect"));
+            String type = ImageBodies.mediaType(ctx.request());
+            if (!BODY_TYPES.contains(type) && ctx.request().getHeader(InferRequest.HEADER_LENGTH) == null) {
+                throw HttpProblem.unsupportedMediaType("inference requests are JSON (application/json), optionally "
+                        + "followed by binary tensor data (" + InferRequest.HEADER_LENGTH + "); got '"
+                        + ModelNames.abbreviate(type) + "'");
+            }
+            Duration timeout = RequestTimeouts.effective(ctx.request(), config.requestTimeout());
+            ctx.put(CALL_KEY, new Call(m, t, timeout));
+            ctx.next();
+        } catch (PeregrineException e) {
+            ctx.fail(e);
+        }
+    }
+
+    /** Step 2, once the body is in memory: parse on a worker, run, answer. */
+    void infer(RoutingContext ctx) {
+        Call call = ctx.get(CALL_KEY);
+        Exchange ex = Exchange.open(ctx, "infer", call.model().name(), recorder);
+        ex.armDeadline(call.timeout());
+        Deadline deadline = Deadline.after(call.timeout(), clock);
+        Context context = ctx.vertx().getOrCreateContext();
+        String headerLength = ctx.request().getHeader(InferRequest.HEADER_LENGTH);
+        TensorModel t = call.tensors();
+        workers.executeBlocking(() -> InferRequest.parse(ctx.body().buffer(), headerLength, t.input(), t.output()),
+                        false)
+                .compose(req -> {
+                    if (ex.finished()) {
+                        return Future.failedFuture(new CancellationException("request ended"));
+                    }
+                    CompletableFuture<TensorModel.RawOutput> run = t.infer(req.data(), req.batch(), deadline);
+                    ex.track(run);
+                    return Future.fromCompletionStage(run, context)
+                            .compose(out -> workers.executeBlocking(
+                                    () -> InferResponse.of(call.model().name(), req.id(), req.outputs(), out), false));
+                })
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        ex.fail(ar.cause());
+                        return;
+                    }
+                    InferResponse resp = ar.result();
+                    if (resp.binary()) {
+                        ex.reply(200, InferResponse.BINARY_TYPE, resp.body(),
+                                Map.of(InferRequest.HEADER_LENGTH, Integer.toString(resp.headerLength())));
+                    } else {
+                        ex.reply(200, Responses.JSON, resp.body(), Map.of());
+                    }
+                });
+    }
+}

@@ -1,0 +1,50 @@
+package dev.peregrine.server.http;
+
+import dev.peregrine.engines.TensorSpec;
+import dev.peregrine.server.batch.Deadline;
+import java.nio.FloatBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A tensor model over a tiny input {@code images [B, 3, 4, 4]} whose output {@code output0 [B, 2, 3]} is computed
+ * from the input so tests can check the data travelled both ways: {@code out[b][c][i] = sum(in[b]) * (c + 1) + i}.
+ */
+final class FakeTensorModel implements TensorModel {
+    static final int H = 4;
+    static final int W = 4;
+    static final int C_OUT = 2;
+    static final int N_OUT = 3;
+
+    @Override
+    public TensorSpec input() {
+        return new TensorSpec("images", "float", new long[] {-1, 3, H, W});
+    }
+
+    @Override
+    public TensorSpec output() {
+        return new TensorSpec("output0", "float", new long[] {-1, C_OUT, N_OUT});
+    }
+
+    @Override
+    public CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline) {
+        return CompletableFuture.completedFuture(compute(nchw, batch));
+    }
+
+    /** The expected output for {@code batch} images in {@code nchw}. */
+    static RawOutput compute(FloatBuffer nchw, int batch) {
+        int per = 3 * H * W;
+        float[] out = new float[batch * C_OUT * N_OUT];
+        for (int b = 0; b < batch; b++) {
+            float sum = 0;
+            for (int i = 0; i < per; i++) {
+                sum += nchw.get(b * per + i);
+            }
+            for (int c = 0; c < C_OUT; c++) {
+                for (int i = 0; i < N_OUT; i++) {
+                    out[(b * C_OUT + c) * N_OUT + i] = sum * (c + 1) + i;
+                }
+            }
+        }
+        return new RawOutput("output0", new long[] {batch, C_OUT, N_OUT}, out);
+    }
+}
