@@ -15,22 +15,42 @@ public final class ReferenceDetections {
     private ReferenceDetections() {
     }
 
-    /** Reads a JSON array of {@code {xyxy: [..], conf, cls, name}} objects. */
+    /**
+     * Reads a JSON array of {@code {xyxy: [..], conf, cls, name}} objects. OBB references carry corners
+     * ({@code xyxyxyxy}) instead of a box: their box is the box around the corners, as Peregrine's OBB detections.
+     */
     public static List<Detection> parse(JsonNode array) {
         List<Detection> out = new ArrayList<>();
         for (JsonNode d : array) {
+            float conf = (float) d.get("conf").asDouble();
+            int cls = d.get("cls").asInt();
             JsonNode b = d.get("xyxy");
+            if (b == null && d.has("xyxyxyxy")) {
+                float x1 = Float.MAX_VALUE;
+                float y1 = Float.MAX_VALUE;
+                float x2 = -Float.MAX_VALUE;
+                float y2 = -Float.MAX_VALUE;
+                for (JsonNode p : d.get("xyxyxyxy")) {
+                    x1 = Math.min(x1, (float) p.get(0).asDouble());
+                    x2 = Math.max(x2, (float) p.get(0).asDouble());
+                    y1 = Math.min(y1, (float) p.get(1).asDouble());
+                    y2 = Math.max(y2, (float) p.get(1).asDouble());
+                }
+                out.add(new Detection(x1, y1, x2, y2, conf, cls));
+                continue;
+            }
             out.add(new Detection((float) b.get(0).asDouble(), (float) b.get(1).asDouble(), (float) b.get(2).asDouble(),
-                    (float) b.get(3).asDouble(), (float) d.get("conf").asDouble(), d.get("cls").asInt()));
+                    (float) b.get(3).asDouble(), conf, cls));
         }
         return out;
     }
 
     /**
      * Outcome of a successful match: the worst IoU over pairs matched by IoU, the largest score difference over
-     * all pairs, and how many degenerate pairs matched coordinate-wise instead.
+     * all pairs, how many degenerate pairs matched coordinate-wise instead, and for each reference detection the
+     * index of its partner in the actual list (to compare task payloads pair by pair).
      */
-    public record Match(int count, double worstIou, double worstScoreDiff, int matchedByCoordinates) {
+    public record Match(int count, double worstIou, double worstScoreDiff, int matchedByCoordinates, int[] partners) {
     }
 
     /**
@@ -44,6 +64,8 @@ public final class ReferenceDetections {
     public static Match match(String what, List<Detection> expected, List<Detection> actual, double minIou,
             double maxScoreDiff, double maxCoordDiff) {
         boolean[] used = new boolean[actual.size()];
+        int[] partners = new int[expected.size()];
+        int index = 0;
         double worstIou = 1;
         double worstDiff = 0;
         int byCoordinates = 0;
@@ -70,6 +92,7 @@ public final class ReferenceDetections {
                         bestIdx < 0 ? ", no same-class box within the score tolerance" : "", nearest(e, actual)));
             }
             used[bestIdx] = true;
+            partners[index++] = bestIdx;
             double realIou = actual.get(bestIdx).iou(e);
             if (realIou >= minIou) {
                 worstIou = Math.min(worstIou, realIou);
@@ -88,7 +111,7 @@ public final class ReferenceDetections {
             throw new AssertionError(what + ": " + actual.size() + " detections, reference has " + expected.size()
                     + "; unmatched: " + extra);
         }
-        return new Match(expected.size(), worstIou, worstDiff, byCoordinates);
+        return new Match(expected.size(), worstIou, worstDiff, byCoordinates, partners);
     }
 
     private static double maxCoordDiff(Detection a, Detection b) {

@@ -2,21 +2,12 @@ package dev.peregrine.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.Task;
 import dev.peregrine.testing.Fixtures;
 import dev.peregrine.testing.Npy;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -75,39 +66,7 @@ class DetectParityTest {
         assertThat(info.batch()).isEqualTo(1);
 
         if (set.equals("tiny")) {
-            assertSameInterface(onnx, Fixtures.file("tiny/" + name + ".onnx"));
+            UltralyticsInterface.assertSameInterface(onnx, Fixtures.file("tiny/" + name + ".onnx"));
         }
-    }
-
-    /** Same input/output names and shapes, opset, IR version and metadata (keys, order and values) as Ultralytics. */
-    static void assertSameInterface(Path ours, Path ultralytics) throws Exception {
-        ModelProto a = ModelProto.parseFrom(Files.readAllBytes(ours));
-        ModelProto b = ModelProto.parseFrom(Files.readAllBytes(ultralytics));
-        assertThat(signature(a.getGraph().getInputList())).isEqualTo(signature(b.getGraph().getInputList()));
-        assertThat(signature(a.getGraph().getOutputList())).isEqualTo(signature(b.getGraph().getOutputList()));
-        assertThat(a.getIrVersion()).isEqualTo(b.getIrVersion());
-        assertThat(a.getOpsetImport(0).getVersion()).isEqualTo(b.getOpsetImport(0).getVersion());
-        assertThat(metadata(a)).containsExactlyEntriesOf(metadata(b));
-    }
-
-    private static List<String> signature(List<ValueInfoProto> values) {
-        List<String> out = new ArrayList<>();
-        for (ValueInfoProto v : values) {
-            StringBuilder sb = new StringBuilder(v.getName()).append(" elem ")
-                    .append(v.getType().getTensorType().getElemType());
-            for (TensorShapeProto.Dimension d : v.getType().getTensorType().getShape().getDimList()) {
-                sb.append(' ').append(d.hasDimValue() ? Long.toString(d.getDimValue()) : d.getDimParam());
-            }
-            out.add(sb.toString());
-        }
-        return out;
-    }
-
-    static Map<String, String> metadata(ModelProto m) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (StringStringEntryProto e : m.getMetadataPropsList()) {
-            out.put(e.getKey(), e.getValue());
-        }
-        return out;
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A dynamic export (batch, height, width axes; anchors computed in the graph) gives the outputs of static exports:
- * at batch 1 and batch 4, and at another input size than the training one.
+ * at batch 1 and batch 4, and at another input size than the training one; for the task heads (segment with its
+ * prototypes, pose, OBB, classify) at batch 2 and at another input size, every output.
  */
 class DynamicExportTest {
     @TempDir
@@ -40,7 +41,7 @@ class DynamicExportTest {
         assertThat(dims(model.getGraph().getInput(0).getType().getTensorType().getShape()))
                 .containsExactly("batch", "3", "height", "width");
         assertThat(dims(model.getGraph().getOutput(0).getType().getTensorType().getShape()).get(0)).isEqualTo("batch");
-        assertThat(DetectParityTest.metadata(model)).containsEntry("args",
+        assertThat(UltralyticsInterface.metadata(model)).containsEntry("args",
                 "{'batch': 1, 'half': False, 'dynamic': True, 'simplify': False, 'opset': None, 'nms': False}");
 
         Npy bus = Npy.read(Fixtures.file("tiny/bus.input.npy"));
@@ -59,6 +60,44 @@ class DynamicExportTest {
         OrtRun.Output dyn224 = OrtRun.run(dynamic, other, 1, 3, 224, 192).get("output0");
         assertThat(dyn224.shape()).containsExactly(ref224.shape());
         assertClose(dyn224, ref224, 1, boxTol, scoreTol);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yolov8n-seg", "yolo11n-pose", "yolov8n-obb", "yolo11n-cls"})
+    void dynamicTaskExportMatchesStaticExports(String name) throws Exception {
+        JsonNode manifest = Fixtures.model("tiny", name);
+        boolean classify = manifest.get("task").asText().equals("classify");
+        Path pt = Fixtures.file("tiny/" + name + ".pt");
+        Path dynamic = export(pt, ExportOptions.defaults().withDynamic(true), name + "-dynamic.onnx");
+        Path static160 = export(pt, ExportOptions.defaults(), name + "-160.onnx");
+        Path static224 = export(pt, ExportOptions.defaults().withImgsz(224, 192), name + "-224x192.onnx");
+
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(dynamic));
+        if (name.endsWith("-seg")) {
+            assertThat(dims(model.getGraph().getOutput(1).getType().getTensorType().getShape()))
+                    .containsExactly("batch", "32", "mask_height", "mask_width");
+        }
+        Npy bus = Npy.read(Fixtures.file(classify ? "tiny/bus.classify.input.npy" : "tiny/bus.input.npy"));
+        var ref = OrtRun.run(static160, bus.data, 1, 3, 160, 160);
+        var two = OrtRun.run(dynamic, OrtRun.repeat(bus.data, 2), 2, 3, 160, 160);
+        float[] other = OrtRun.randomImage(7, 224, 192);
+        var ref224 = OrtRun.run(static224, other, 1, 3, 224, 192);
+        var dyn224 = OrtRun.run(dynamic, other, 1, 3, 224, 192);
+        for (JsonNode check : manifest.at("/onnx_check/results/input")) {
+            String output = check.get("output").asText();
+            double tol = 0;
+            for (JsonNode group : check.get("groups")) {
+                tol = Math.max(tol, group.get("suggested_atol").asDouble());
+            }
+            for (int b = 0; b < 2; b++) {
+                OrtRun.Output got = item(two.get(output), b);
+                assertThat(got.shape()).containsExactly(ref.get(output).shape());
+                assertThat(OutputDiff.maxAbs(got.data(), ref.get(output).data())).as(output).isLessThanOrEqualTo(tol);
+            }
+            assertThat(dyn224.get(output).shape()).containsExactly(ref224.get(output).shape());
+            assertThat(OutputDiff.maxAbs(dyn224.get(output).data(), ref224.get(output).data())).as(output)
+                    .isLessThanOrEqualTo(tol);
+        }
     }
 
     private static Path export(Path pt, ExportOptions options, String file) throws Exception {

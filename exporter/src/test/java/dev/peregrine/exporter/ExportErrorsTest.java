@@ -41,13 +41,20 @@ class ExportErrorsTest {
     }
 
     @Test
-    void segmentationHeadIsNotSupportedYet() {
-        assertThatThrownBy(() -> Exporter.export(Fixtures.file("tiny/yolov8n-seg.pt"),
-                ExportOptions.defaults().withOutput(dir.resolve("seg.onnx")), ProgressListener.NONE))
+    void unsupportedModuleInsideATaskHeadIsNamedWithItsPath() {
+        EmitterRegistry standard = EmitterRegistry.standard();
+        EmitterRegistry registry = new EmitterRegistry();
+        for (String name : standard.supported()) {
+            if (!name.equals("ConvTranspose2d")) {
+                registry.register(name, standard.find(name).orElseThrow());
+            }
+        }
+        assertThatThrownBy(() -> Exporter.buildModel(Fixtures.file("tiny/yolov8n-seg.pt"), ExportOptions.defaults(),
+                ProgressListener.NONE, registry))
                 .isInstanceOf(PeregrineException.class)
-                .hasMessageContaining("unsupported module Segment")
-                .hasMessageContaining("layer 22");
-        assertThat(dir.resolve("seg.onnx")).doesNotExist();
+                .satisfies(e -> assertThat(((PeregrineException) e).code()).isEqualTo(ErrorCode.UNSUPPORTED))
+                .hasMessageContaining("unsupported module ConvTranspose2d")
+                .hasMessageContaining("layer 22 at model.22.proto.upsample");
     }
 
     @Test

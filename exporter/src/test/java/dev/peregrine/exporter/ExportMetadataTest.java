@@ -25,7 +25,7 @@ class ExportMetadataTest {
         UltralyticsModel model = UltralyticsModel.of(PtCheckpoint.read(pt), pt);
         int[] hw = model.trainImgsz();
         Map<String, String> ours = ExportMetadata.of(model, hw[0], hw[1], ExportOptions.defaults());
-        Map<String, String> theirs = DetectParityTest.metadata(
+        Map<String, String> theirs = UltralyticsInterface.metadata(
                 ModelProto.parseFrom(Files.readAllBytes(Fixtures.file("tiny/" + name + ".onnx"))));
         assertThat(ours).containsExactlyEntriesOf(theirs);
     }

@@ -28,7 +28,7 @@ class OpsetVariantsTest {
                 ProgressListener.NONE).onnx();
         ModelProto model = ModelProto.parseFrom(Files.readAllBytes(onnx));
         assertThat(model.getOpsetImport(0).getVersion()).isEqualTo(opset);
-        assertThat(DetectParityTest.metadata(model).get("args")).contains("'opset': " + opset);
+        assertThat(UltralyticsInterface.metadata(model).get("args")).contains("'opset': " + opset);
 
         JsonNode groups = Fixtures.model("tiny", "yolo26n").at("/onnx_check/results/input/0/groups");
         Npy input = Npy.read(Fixtures.file("tiny/bus.input.npy"));

@@ -48,8 +48,8 @@ class TrainedModelParityTest {
         assertThat(maxScore(OrtRun.run(r.onnx(), inputs.get(1), 1, 3, 320, 320).get("output0")))
                 .as("a trained model finds a shape in a validation image").isGreaterThan(0.5f);
 
-        Map<String, String> a = DetectParityTest.metadata(ModelProto.parseFrom(Files.readAllBytes(r.onnx())));
-        Map<String, String> b = DetectParityTest.metadata(ModelProto.parseFrom(Files.readAllBytes(theirs)));
+        Map<String, String> a = UltralyticsInterface.metadata(ModelProto.parseFrom(Files.readAllBytes(r.onnx())));
+        Map<String, String> b = UltralyticsInterface.metadata(ModelProto.parseFrom(Files.readAllBytes(theirs)));
         assertThat(a.keySet()).containsExactlyElementsOf(b.keySet());
         a.remove("date");
         b.remove("date");

@@ -15,9 +15,10 @@ import java.util.List;
  * {@code cx, cy, w, h} in input pixels, then {@code nc} class scores (sigmoid already applied), then {@code extra}
  * task values (mask coefficients, keypoints, angle) read by a {@link DetectionExtras}.
  *
- * <p>Candidate selection follows Ultralytics' {@code non_max_suppression}: an anchor is a candidate when its best
- * class score is strictly greater than {@code conf}; with {@code multiLabel} every (anchor, class) pair above
- * {@code conf} is one candidate (anchor-major, class-minor order); then the class filter; then {@link Nms}.
+ * <p>Candidate selection follows Ultralytics' {@code non_max_suppression} ({@link CandidateFilter}): an anchor is a
+ * candidate when its best class score is strictly greater than {@code conf}; with {@code multiLabel} every (anchor,
+ * class) pair above {@code conf} is one candidate (anchor-major, class-minor order); then the class filter; then
+ * {@link Nms}.
  *
  * <p>Reads the output buffer in place (row by row, which is how it is laid out), with reusable primitive scratch
  * arrays; nothing is boxed. Not thread-safe.
@@ -27,8 +28,7 @@ public final class AnchorFreeDecoder implements HeadDecoder {
     private final int extra;
     private final DetectionExtras extras;
     private final Nms nms = new Nms();
-    private float[] best = new float[0];
-    private int[] bestClass = new int[0];
+    private final CandidateFilter filter = new CandidateFilter();
 
     /**
      * @param classCount number of class score rows ({@code nc})
@@ -77,51 +77,13 @@ public final class AnchorFreeDecoder implements HeadDecoder {
     /** Fills {@link #nms} with the candidates of one image whose rows start at {@code base}. */
     private void collectCandidates(FloatBuffer data, int base, int anchors, DetectOptions options) {
         nms.clear();
-        if (best.length < anchors) {
-            best = new float[anchors];
-            bestClass = new int[anchors];
-        }
-        // Best class per anchor, row by row over the contiguous score rows (first maximum wins, like torch.max).
-        int scoreRow = base + 4 * anchors;
-        for (int a = 0; a < anchors; a++) {
-            best[a] = data.get(scoreRow + a);
-            bestClass[a] = 0;
-        }
-        for (int c = 1; c < classCount; c++) {
-            int row = scoreRow + c * anchors;
-            for (int a = 0; a < anchors; a++) {
-                float v = data.get(row + a);
-                if (v > best[a]) {
-                    best[a] = v;
-                    bestClass[a] = c;
-                }
-            }
-        }
-        float conf = options.conf();
-        boolean multiLabel = options.multiLabel() && classCount > 1;
-        for (int a = 0; a < anchors; a++) {
-            if (!(best[a] > conf)) {
-                continue;
-            }
+        filter.select(data, base, anchors, classCount, options, (a, c, score) -> {
             // xywh -> xyxy in float32 exactly as Ultralytics' xywh2xyxy: xy -/+ wh / 2.
             float cx = data.get(base + a);
             float cy = data.get(base + anchors + a);
             float hw = data.get(base + 2 * anchors + a) / 2f;
             float hh = data.get(base + 3 * anchors + a) / 2f;
-            float bx1 = cx - hw;
-            float by1 = cy - hh;
-            float bx2 = cx + hw;
-            float by2 = cy + hh;
-            if (multiLabel) {
-                for (int c = 0; c < classCount; c++) {
-                    float s = data.get(scoreRow + c * anchors + a);
-                    if (s > conf && options.acceptsClass(c)) {
-                        nms.add(bx1, by1, bx2, by2, s, c, a);
-                    }
-                }
-            } else if (options.acceptsClass(bestClass[a])) {
-                nms.add(bx1, by1, bx2, by2, best[a], bestClass[a], a);
-            }
-        }
+            nms.add(cx - hw, cy - hh, cx + hw, cy + hh, score, c, a);
+        });
     }
 }

@@ -73,12 +73,13 @@ public final class InputBatch implements AutoCloseable {
     }
 
     /**
-     * Writes a letterboxed image into slot {@code slot}: BGR to RGB, HWC to CHW, divided by 255.
+     * Writes a prepared image (letterboxed or centre-cropped) into slot {@code slot}: BGR to RGB, HWC to CHW,
+     * divided by 255.
      *
      * @throws IllegalArgumentException when the slot is out of range or the image has another size
      * @throws IllegalStateException    when this batch or the image is closed
      */
-    public void put(int slot, LetterboxedImage img) {
+    public void put(int slot, ModelInputImage img) {
         checkOpen();
         if (slot < 0 || slot >= maxBatch) {
             throw new IllegalArgumentException("slot " + slot + " outside 0.." + (maxBatch - 1));

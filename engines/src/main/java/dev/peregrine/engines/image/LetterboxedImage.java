@@ -2,7 +2,6 @@ package dev.peregrine.engines.image;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
-import dev.peregrine.engines.PreparedImage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -15,7 +14,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  * {@link LetterboxGeometry} that maps detections back. It owns its Mat; {@link #close()} frees it and may be
  * called any number of times, from any thread (the batcher closes images on its own thread).
  */
-public final class LetterboxedImage implements PreparedImage {
+public final class LetterboxedImage implements ModelInputImage {
     /** Ultralytics' padding grey. */
     public static final int PAD_VALUE = 114;
 
@@ -65,6 +64,7 @@ public final class LetterboxedImage implements PreparedImage {
     }
 
     /** The letterboxed BGR image ({@code dstHeight x dstWidth}, CV_8UC3, continuous). Owned by this object. */
+    @Override
     public Mat mat() {
         if (closed.get()) {
             throw new IllegalStateException("letterboxed image is closed");
@@ -78,11 +78,13 @@ public final class LetterboxedImage implements PreparedImage {
     }
 
     /** Input width in pixels. */
+    @Override
     public int width() {
         return geometry.dstWidth();
     }
 
     /** Input height in pixels. */
+    @Override
     public int height() {
         return geometry.dstHeight();
     }
@@ -104,6 +106,7 @@ public final class LetterboxedImage implements PreparedImage {
     }
 
     /** True once {@link #close()} has run. */
+    @Override
     public boolean isClosed() {
         return closed.get();
     }

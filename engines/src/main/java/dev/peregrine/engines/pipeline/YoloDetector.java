@@ -25,11 +25,14 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
- * The YOLO {@link Detector}: encoded image → letterbox (as Ultralytics' predictor) → engine → head decoder + NMS →
- * boxes in original-image pixels.
+ * The YOLO {@link Detector} for detect, segment, pose and OBB models: encoded image → letterbox (as Ultralytics'
+ * predictor) → engine → head decoder + NMS → boxes in original-image pixels, with the task payload as the
+ * detection's {@link Detection#extra()} (mask, keypoints, rotated box). Classification models are refused; they open
+ * as {@link YoloClassifier}.
  *
  * <p>Boxes are mapped back with Ultralytics' {@code scale_boxes} arithmetic ({@link BoxScaler}), which can differ
- * from the letterbox geometry by one input pixel; parity with Ultralytics' output wins.
+ * from the letterbox geometry by one input pixel; parity with Ultralytics' output wins. Keypoints, rotated boxes and
+ * masks are mapped the way Ultralytics' task predictors map them ({@link BoxScaler}).
  *
  * <p>Owns its {@link Engine}, the {@link InputBatch} the engine reads (one reusable native tensor of
  * {@code maxBatch} slots) and the {@link HeadDecoder} (reusable scratch). {@link #prepare} is thread-safe and

@@ -173,8 +173,8 @@ class YoloDetectorTest {
         assertCode(() -> YoloDetector.open(EngineConfig.cpu(dir.resolve("missing.onnx"))), ErrorCode.NOT_FOUND);
         assertCode(() -> YoloDetector.open(EngineConfig.cpu(Fixtures.file("tiny/yolov8n-cls.onnx"))),
                 ErrorCode.UNSUPPORTED, "classify");
-        assertCode(() -> YoloDetector.open(EngineConfig.cpu(Fixtures.file("tiny/yolov8n-obb.onnx"))),
-                ErrorCode.UNSUPPORTED, "obb");
+        assertCode(() -> YoloDetector.open(EngineConfig.cpu(Fixtures.file("tiny/yolov8n-cls.onnx"))),
+                ErrorCode.UNSUPPORTED, "YoloClassifier");
         YoloDetector d = YoloDetector.open(EngineConfig.cpu(Fixtures.file("tiny/yolov8n.onnx")));
         byte[] bus = Files.readAllBytes(Fixtures.file("images/bus.jpg"));
         try (LetterboxedImage img = d.prepare(bus)) {

@@ -19,7 +19,8 @@ import java.util.List;
  * branches, decode to corner boxes and select the top {@code max_det} (anchor, class) pairs: {@code [B, K, 6]} rows of
  * {@code x1, y1, x2, y2, score, class}.
  *
- * <p>The building blocks are public so that heads derived from {@code Detect} (segment, pose, OBB) can reuse them.
+ * <p>The building blocks are public so that heads derived from {@code Detect} (segment, pose, OBB: see
+ * {@link SegmentHead}, {@link PoseHead}, {@link ObbHead}) reuse them.
  */
 public final class DetectHead implements ModuleEmitter {
 
@@ -31,8 +32,29 @@ public final class DetectHead implements ModuleEmitter {
     public record Anchors(Value points, Value strides) {
     }
 
+    /**
+     * The decoded detect output before any end-to-end selection.
+     *
+     * @param output     {@code [B, 4 + nc, A]}: boxes in input pixels, then class scores (sigmoid applied)
+     * @param anchors    the anchors the boxes were decoded around (heads derived from Detect decode keypoints with
+     *                   them)
+     * @param classCount {@code nc}
+     * @param endToEnd   whether the one-to-one branches were used (the caller then applies {@link #topK})
+     */
+    public record Decoded(Value output, Anchors anchors, long classCount, boolean endToEnd) {
+    }
+
     @Override
     public List<Value> emit(EmitContext ctx, ModuleNode m, List<Value> feats) throws PeregrineException {
+        Decoded d = decode(ctx, m, feats);
+        return List.of(d.endToEnd() ? topK(ctx, d.output(), d.classCount(), List.of()) : d.output());
+    }
+
+    /**
+     * Ultralytics' {@code Detect._inference}: box and class branches (the one-to-one ones for end-to-end heads),
+     * DFL, {@code dist2bbox} times the strides, class sigmoid, concatenated to {@code [B, 4 + nc, A]}.
+     */
+    public static Decoded decode(EmitContext ctx, ModuleNode m, List<Value> feats) throws PeregrineException {
         long nc = ModuleAttrs.requireLong(m, "nc");
         long regMax = ModuleAttrs.longOr(m, "reg_max", 16);
         boolean e2e = endToEnd(m);
@@ -43,7 +65,7 @@ public final class DetectHead implements ModuleEmitter {
         boolean xywh = !e2e && !ModuleAttrs.boolOr(m, "xyxy", false);
         OnnxGraphBuilder g = ctx.graph();
         Value y = g.concat(List.of(decodeBoxes(ctx, dist, anchors, xywh), g.sigmoid(br.scores())), 1);
-        return List.of(e2e ? topK(ctx, y, nc, List.of()) : y);
+        return new Decoded(y, anchors, nc, e2e);
     }
 
     /**
@@ -60,6 +82,25 @@ public final class DetectHead implements ModuleEmitter {
             return oneToOne;
         }
         return ModuleAttrs.boolOr(m, "_end2end", true) && oneToOne;
+    }
+
+    /**
+     * Decodes like {@link #decode} for a head derived from Detect that adds a channel group after the scores; such
+     * heads are only supported with their one-to-many branches (YOLOv8/11 segment, pose, OBB), so an end-to-end one
+     * is refused rather than exported without its selection step.
+     */
+    static Decoded decodeOneToMany(EmitContext ctx, ModuleNode m, List<Value> feats) throws PeregrineException {
+        requireOneToMany(m);
+        return decode(ctx, m, feats);
+    }
+
+    /** Refuses an end-to-end (one-to-one) segment, pose or OBB head. */
+    static void requireOneToMany(ModuleNode m) throws PeregrineException {
+        if (endToEnd(m)) {
+            throw PeregrineException.unsupported("end-to-end " + m.simpleName() + " head at " + m.path()
+                    + " (one-to-one branches) is not supported; only one-to-many " + m.simpleName()
+                    + " heads (YOLOv8, YOLO11) are");
+        }
     }
 
     /** The head's per-level strides (its {@code stride} tensor attribute). */

@@ -18,5 +18,10 @@ public final class StandardEmitters {
         r.register("Detect", detect);
         r.register("v10Detect", detect);
         r.register("DFL", (SingleInputEmitter) DetectHead::dfl);
+        r.register("Segment", new SegmentHead());
+        r.register("Proto", (SingleInputEmitter) SegmentHead::proto);
+        r.register("Pose", new PoseHead());
+        r.register("OBB", new ObbHead());
+        r.register("Classify", new ClassifyHead());
     }
 }

@@ -5,13 +5,16 @@ import dev.peregrine.exporter.onnx.Attr;
 import dev.peregrine.exporter.onnx.OnnxGraphBuilder;
 import dev.peregrine.exporter.onnx.Value;
 import dev.peregrine.exporter.pt.ModuleNode;
+import dev.peregrine.exporter.pt.TorchTensor;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Emitters of the {@code torch.nn} modules Ultralytics models contain: {@code Conv2d}, {@code BatchNorm2d} (alone),
- * {@code MaxPool2d}, {@code Upsample}, {@code Sequential} and the activations. Every geometric parameter is read from
- * the module's attributes.
+ * Emitters of the {@code torch.nn} modules Ultralytics models contain: {@code Conv2d}, {@code ConvTranspose2d} (the
+ * segmentation prototypes' upsampling), {@code BatchNorm2d} (alone), {@code MaxPool2d}, {@code Upsample},
+ * {@code AdaptiveAvgPool2d} and {@code Linear} (the classification head), {@code Sequential} and the activations.
+ * Every geometric parameter is read from the module's attributes.
  */
 public final class TorchModules {
     private TorchModules() {
@@ -20,6 +23,9 @@ public final class TorchModules {
     /** Registers the emitters of this family. */
     public static void register(EmitterRegistry r) {
         r.register("Conv2d", (SingleInputEmitter) TorchModules::conv2d);
+        r.register("ConvTranspose2d", (SingleInputEmitter) TorchModules::convTranspose2d);
+        r.register("Linear", (SingleInputEmitter) TorchModules::linear);
+        r.register("AdaptiveAvgPool2d", (SingleInputEmitter) TorchModules::adaptiveAvgPool2d);
         r.register("BatchNorm2d", (SingleInputEmitter) TorchModules::batchNorm2d);
         r.register("MaxPool2d", (SingleInputEmitter) TorchModules::maxPool2d);
         r.register("Upsample", (SingleInputEmitter) TorchModules::upsample);
@@ -38,6 +44,70 @@ public final class TorchModules {
     /** {@code nn.Conv2d} with its own bias (the detection heads' last 1x1 convolutions). */
     static Value conv2d(EmitContext ctx, ModuleNode m, Value x) throws PeregrineException {
         return ctx.conv(null, ConvWeights.fromConv2d(m), x);
+    }
+
+    /**
+     * {@code nn.ConvTranspose2d} (weight {@code [in, out/groups, kH, kW]}, optional bias): stride, padding,
+     * output padding, dilation and groups from its attributes; zero padding mode only.
+     */
+    static Value convTranspose2d(EmitContext ctx, ModuleNode m, Value x) throws PeregrineException {
+        TorchTensor w = ModuleAttrs.tensor(m, "weight");
+        long[] shape = w.shape();
+        if (shape.length != 4) {
+            throw ModuleAttrs.malformed(m, "weight should be 4-D, found shape " + Arrays.toString(shape));
+        }
+        String mode = ModuleAttrs.stringOr(m, "padding_mode", "zeros");
+        if (!"zeros".equals(mode)) {
+            throw PeregrineException.unsupported("ConvTranspose2d at " + m.path() + " uses padding_mode '" + mode
+                    + "'; only 'zeros' is supported");
+        }
+        long[] stride = ModuleAttrs.ints(m, "stride", 2);
+        long[] pad = ModuleAttrs.ints(m, "padding", 2);
+        long[] outPad = m.hasAttr("output_padding") ? ModuleAttrs.ints(m, "output_padding", 2) : new long[2];
+        long[] dilation = ModuleAttrs.ints(m, "dilation", 2);
+        long groups = ModuleAttrs.longOr(m, "groups", 1);
+        if (x.dim(1) >= 0 && x.dim(1) != shape[0]) {
+            throw ModuleAttrs.malformed(m, "gets " + x.dim(1) + " channels, its weight expects " + shape[0]);
+        }
+        OnnxGraphBuilder g = ctx.graph();
+        Value weight = g.initializer("weight", w.toFloats(), shape);
+        TorchTensor b = ModuleAttrs.optionalTensor(m, "bias");
+        Value bias = b == null ? null : g.initializer("bias", b.toFloats(), b.shape());
+        return g.convTranspose(x, weight, bias, stride, new long[] {pad[0], pad[1], pad[0], pad[1]}, dilation,
+                outPad, groups);
+    }
+
+    /** {@code nn.Linear} on a 2-D input: {@code Gemm} with the transposed weight, as torch exports it. */
+    static Value linear(EmitContext ctx, ModuleNode m, Value x) throws PeregrineException {
+        TorchTensor w = ModuleAttrs.tensor(m, "weight");
+        long[] shape = w.shape();
+        if (shape.length != 2) {
+            throw ModuleAttrs.malformed(m, "weight should be 2-D, found shape " + Arrays.toString(shape));
+        }
+        if (x.rank() != 2) {
+            throw PeregrineException.unsupported("Linear at " + m.path() + " gets a rank-" + x.rank()
+                    + " input; only 2-D inputs [batch, features] are supported");
+        }
+        if (x.dim(1) >= 0 && x.dim(1) != shape[1]) {
+            throw ModuleAttrs.malformed(m, "gets " + x.dim(1) + " features, its weight expects " + shape[1]);
+        }
+        OnnxGraphBuilder g = ctx.graph();
+        TorchTensor b = ModuleAttrs.optionalTensor(m, "bias");
+        float[] bias = b == null ? new float[(int) shape[0]] : b.toFloats();
+        return g.gemmTransB(x, g.initializer("weight", w.toFloats(), shape), g.initializer("bias", bias, shape[0]));
+    }
+
+    /** {@code nn.AdaptiveAvgPool2d(1)}: the global average ({@code GlobalAveragePool}); other output sizes fail. */
+    static Value adaptiveAvgPool2d(EmitContext ctx, ModuleNode m, Value x) throws PeregrineException {
+        Object size = m.hasAttr("output_size") ? m.attr("output_size") : null;
+        boolean global = size instanceof Number n && n.longValue() == 1
+                || size instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(v -> v instanceof Number n
+                        && n.longValue() == 1);
+        if (!global) {
+            throw PeregrineException.unsupported("AdaptiveAvgPool2d at " + m.path() + " has output size " + size
+                    + "; only 1 (global average) is supported");
+        }
+        return ctx.graph().globalAveragePool(x);
     }
 
     /**

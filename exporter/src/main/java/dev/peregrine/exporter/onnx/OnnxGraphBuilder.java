@@ -241,6 +241,61 @@ public final class OnnxGraphBuilder {
         return (ceil ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
     }
 
+    /**
+     * 2-D transposed convolution with weight {@code [C, M/group, kH, kW]} and optional bias (torch's
+     * {@code ConvTranspose2d}); {@code outputPadding} adds rows/columns at the bottom/right.
+     */
+    public Value convTranspose(Value x, Value w, Value b, long[] strides, long[] pads, long[] dilations,
+            long[] outputPadding, long group) {
+        long[] ws = w.shape();
+        long[] out = {x.dim(0), ws[1] * group,
+            transposedOut(x.dim(2), ws[2], strides[0], pads[0], pads[2], dilations[0], outputPadding[0]),
+            transposedOut(x.dim(3), ws[3], strides[1], pads[1], pads[3], dilations[1], outputPadding[1])};
+        List<Value> ins = b == null ? List.of(x, w) : List.of(x, w, b);
+        List<AttributeProto> attrs = new ArrayList<>(List.of(Attr.ints("dilations", dilations),
+                Attr.i("group", group), Attr.ints("kernel_shape", ws[2], ws[3])));
+        if (outputPadding[0] != 0 || outputPadding[1] != 0) {
+            attrs.add(Attr.ints("output_padding", outputPadding));
+        }
+        attrs.add(Attr.ints("pads", pads));
+        attrs.add(Attr.ints("strides", strides));
+        return node1("ConvTranspose", ins, attrs, DataType.FLOAT, out);
+    }
+
+    private static long transposedOut(long in, long k, long stride, long padBegin, long padEnd, long dilation,
+            long outputPadding) {
+        if (in < 0) {
+            return -1;
+        }
+        return (in - 1) * stride - padBegin - padEnd + dilation * (k - 1) + outputPadding + 1;
+    }
+
+    /** Average over H and W, keeping them as size-1 axes ({@code [N, C, 1, 1]}). */
+    public Value globalAveragePool(Value x) {
+        return node1("GlobalAveragePool", List.of(x), List.of(), x.type(), new long[] {x.dim(0), x.dim(1), 1, 1});
+    }
+
+    /** Flattens to 2-D: the axes before {@code axis} become the rows, the others the columns. */
+    public Value flatten(Value x, int axis) {
+        long rows = 1;
+        long cols = 1;
+        for (int i = 0; i < x.rank(); i++) {
+            long d = x.dim(i);
+            if (i < axis) {
+                rows = rows < 0 || d < 0 ? -1 : rows * d;
+            } else {
+                cols = cols < 0 || d < 0 ? -1 : cols * d;
+            }
+        }
+        return node1("Flatten", List.of(x), List.of(Attr.i("axis", axis)), x.type(), new long[] {rows, cols});
+    }
+
+    /** {@code x @ w^T + b} for a 2-D {@code x [N, K]}, weight {@code [M, K]} and bias {@code [M]} (torch's Linear). */
+    public Value gemmTransB(Value x, Value w, Value b) {
+        return node1("Gemm", List.of(x, w, b), List.of(Attr.f("alpha", 1f), Attr.f("beta", 1f),
+                Attr.i("transB", 1)), DataType.FLOAT, new long[] {x.dim(0), w.dim(0)});
+    }
+
     /** Max pooling over H and W. */
     public Value maxPool(Value x, long[] kernel, long[] strides, long[] pads, boolean ceil) {
         return node1("MaxPool", List.of(x), List.of(Attr.i("ceil_mode", ceil ? 1 : 0),

@@ -9,9 +9,8 @@ import dev.peregrine.engines.Device;
 import dev.peregrine.engines.EngineConfig;
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PeregrineException;
-import dev.peregrine.engines.image.Annotator;
-import dev.peregrine.engines.image.LetterboxedImage;
-import dev.peregrine.engines.pipeline.YoloDetector;
+import dev.peregrine.engines.Task;
+import dev.peregrine.engines.image.ModelInputImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,12 +26,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code peregrine predict}: runs an ONNX YOLO detector over images and prints one line per image
- * ({@code bus.jpg 810x1080: 4 person, 1 bus (12.3 ms)}), optionally writing all detections as JSON and annotated
- * JPEGs. Output files appear only when the whole run succeeds ({@link StagedOutputs}).
+ * {@code peregrine predict}: runs an ONNX YOLO model (detect, segment, pose, OBB or classify) over images and prints
+ * one line per image ({@code bus.jpg 810x1080: 4 person, 1 bus (12.3 ms)}; for classifiers the top-5 classes),
+ * optionally writing all results as JSON (with masks, keypoints, rotated boxes or top-5 classes) and annotated JPEGs.
+ * Output files appear only when the whole run succeeds ({@link StagedOutputs}).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Detect objects in images with a YOLO ONNX model (Ultralytics predict semantics).")
+        description = "Run a YOLO ONNX model (detect, segment, pose, obb, classify) on images (Ultralytics predict "
+                + "semantics).")
 public final class PredictCommand implements Callable<Integer> {
     /** Above this many images a progress bar goes to stderr. */
     static final int PROGRESS_THRESHOLD = 5;
@@ -96,19 +96,23 @@ public final class PredictCommand implements Callable<Integer> {
         List<Path> images = ImageSources.expand(sources);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (YoloDetector detector = YoloDetector.open(new EngineConfig(model, Device.parse(device), batch, null))) {
-            checkImgsz(detector.info());
-            detector.warmUp(); // so that the first image's time is not the library start-up
+        try (PredictModel predictor = PredictModel.open(new EngineConfig(model, Device.parse(device), batch, null),
+                options)) {
+            ModelInfo info = predictor.info();
+            checkImgsz(info);
+            predictor.warmUp(); // so that the first image's time is not the library start-up
             try (StagedOutputs outputs = new StagedOutputs(json, save)) {
-                Totals totals = run(detector, options, images, outputs, out, err);
+                Totals totals = run(predictor, images, outputs, out, err);
                 outputs.commit();
-                out.println(String.format(Locale.ROOT, "Speed: %.1f ms decode+letterbox, %.1f ms inference+NMS per "
-                        + "image at %dx%d (%s); %d images, %d detections", totals.prepareMs() / images.size(),
-                        totals.detectMs() / images.size(), detector.info().inputWidth(),
-                        detector.info().inputHeight(), detector.engineDescription(), images.size(),
-                        totals.detections()));
+                boolean classify = info.task() == Task.CLASSIFY;
+                out.println(String.format(Locale.ROOT, "Speed: %.1f ms decode+%s, %.1f ms inference+%s per "
+                        + "image at %dx%d (%s); %d images%s", totals.prepareMs() / images.size(),
+                        classify ? "resize+crop" : "letterbox", totals.detectMs() / images.size(),
+                        classify ? "softmax top-5" : "NMS", info.inputWidth(), info.inputHeight(),
+                        predictor.engineDescription(), images.size(),
+                        classify ? "" : ", " + totals.detections() + " detections"));
                 if (json != null) {
-                    out.println("Detections written to " + json);
+                    out.println((classify ? "Classes" : "Detections") + " written to " + json);
                 }
                 if (save != null) {
                     out.println("Annotated images saved to " + save);
@@ -123,8 +127,9 @@ public final class PredictCommand implements Callable<Integer> {
     private record Totals(double prepareMs, double detectMs, long detections) {
     }
 
-    private Totals run(YoloDetector detector, DetectOptions options, List<Path> images, StagedOutputs outputs,
-            PrintWriter out, PrintWriter err) throws PeregrineException {
+    private Totals run(PredictModel predictor, List<Path> images, StagedOutputs outputs, PrintWriter out,
+            PrintWriter err) throws PeregrineException {
+        ModelInfo info = predictor.info();
         PredictProgress progress = images.size() > PROGRESS_THRESHOLD ? new PredictProgress(err, images.size(),
                 System.console() != null) : null;
         double prepareMs = 0;
@@ -135,54 +140,55 @@ public final class PredictCommand implements Callable<Integer> {
                 jg.writeStartObject();
                 jg.writeStringField("model", model.toString());
                 jg.writeArrayFieldStart("imgsz");
-                jg.writeNumber(detector.info().inputHeight());
-                jg.writeNumber(detector.info().inputWidth());
+                jg.writeNumber(info.inputHeight());
+                jg.writeNumber(info.inputWidth());
                 jg.writeEndArray();
+                jg.writeStringField("task", info.task().ultralyticsName());
                 jg.writeNumberField("conf", conf);
                 jg.writeNumberField("iou", iou);
                 jg.writeArrayFieldStart("images");
             }
             for (int start = 0; start < images.size(); start += batch) {
                 List<Path> chunk = images.subList(start, Math.min(images.size(), start + batch));
-                List<LetterboxedImage> prepared = new ArrayList<>(chunk.size());
+                List<ModelInputImage> prepared = new ArrayList<>(chunk.size());
                 List<byte[]> encoded = new ArrayList<>(chunk.size());
                 double[] perImageMs = new double[chunk.size()];
                 try {
                     for (int i = 0; i < chunk.size(); i++) {
                         long t0 = System.nanoTime();
                         byte[] bytes = read(chunk.get(i));
-                        prepared.add(prepare(detector, chunk.get(i), bytes));
+                        prepared.add(prepare(predictor, chunk.get(i), bytes));
                         perImageMs[i] = (System.nanoTime() - t0) / 1e6;
                         prepareMs += perImageMs[i];
                         encoded.add(bytes);
                     }
                     long t0 = System.nanoTime();
-                    List<List<Detection>> results = detector.detect(prepared, options);
+                    List<ImagePrediction> results = predictor.predict(prepared);
                     double chunkMs = (System.nanoTime() - t0) / 1e6;
                     detectMs += chunkMs;
                     for (int i = 0; i < chunk.size(); i++) {
                         Path file = chunk.get(i);
-                        LetterboxedImage img = prepared.get(i);
-                        List<Detection> dets = results.get(i);
-                        detections += dets.size();
+                        ModelInputImage img = prepared.get(i);
+                        ImagePrediction result = results.get(i);
+                        detections += result.objects();
                         if (progress != null) {
                             progress.clear();
                         }
-                        out.println(summaryLine(file, img.originalWidth(), img.originalHeight(), dets,
-                                detector.info(), perImageMs[i] + chunkMs / chunk.size()));
+                        out.println(summaryLine(file, img.originalWidth(), img.originalHeight(), result.summary(info),
+                                perImageMs[i] + chunkMs / chunk.size()));
                         out.flush();
                         if (jg != null) {
-                            writeImage(jg, file, img.originalWidth(), img.originalHeight(), dets, detector.info());
+                            writeImage(jg, file, img.originalWidth(), img.originalHeight(), result, info);
                         }
                         if (outputs.saving()) {
-                            outputs.saveImage(file, annotate(file, encoded.get(i), dets, detector.info()));
+                            outputs.saveImage(file, annotate(file, encoded.get(i), result, info));
                         }
                         if (progress != null) {
                             progress.advance(1);
                         }
                     }
                 } finally {
-                    prepared.forEach(LetterboxedImage::close);
+                    prepared.forEach(ModelInputImage::close);
                 }
             }
             if (progress != null) {
@@ -252,19 +258,19 @@ public final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private static LetterboxedImage prepare(YoloDetector detector, Path file, byte[] bytes)
+    private static ModelInputImage prepare(PredictModel predictor, Path file, byte[] bytes)
             throws PeregrineException {
         try {
-            return detector.prepare(bytes);
+            return predictor.prepare(bytes);
         } catch (PeregrineException e) {
             throw new PeregrineException(e.code(), file + ": " + e.getMessage(), e);
         }
     }
 
-    private static byte[] annotate(Path file, byte[] encoded, List<Detection> dets, ModelInfo info)
+    private static byte[] annotate(Path file, byte[] encoded, ImagePrediction result, ModelInfo info)
             throws PeregrineException {
         try {
-            return Annotator.annotateJpeg(encoded, dets, info);
+            return result.annotate(encoded, info);
         } catch (PeregrineException e) {
             throw new PeregrineException(e.code(), file + ": cannot annotate: " + e.getMessage(), e);
         }
@@ -272,22 +278,13 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** {@code bus.jpg 810x1080: 4 person, 1 bus (12.3 ms)}, classes in id order. */
     static String summaryLine(Path file, int width, int height, List<Detection> dets, ModelInfo info, double ms) {
-        TreeMap<Integer, Integer> counts = new TreeMap<>();
-        for (Detection d : dets) {
-            counts.merge(d.classId(), 1, Integer::sum);
-        }
-        StringBuilder sb = new StringBuilder();
-        sb.append(file.getFileName()).append(' ').append(width).append('x').append(height).append(": ");
-        if (counts.isEmpty()) {
-            sb.append("no detections");
-        }
-        String separator = "";
-        for (var e : counts.entrySet()) {
-            sb.append(separator).append(e.getValue()).append(' ').append(info.className(e.getKey()));
-            separator = ", ";
-        }
-        sb.append(String.format(Locale.ROOT, " (%.1f ms)", ms));
-        return sb.toString();
+        return summaryLine(file, width, height, new ImagePrediction.Detections(dets).summary(info), ms);
+    }
+
+    /** {@code bus.jpg 810x1080: <result> (12.3 ms)}. */
+    static String summaryLine(Path file, int width, int height, String result, double ms) {
+        return file.getFileName() + " " + width + "x" + height + ": " + result
+                + String.format(Locale.ROOT, " (%.1f ms)", ms);
     }
 
     private JsonGenerator jsonWriter(StagedOutputs outputs) throws IOException {
@@ -299,27 +296,13 @@ public final class PredictCommand implements Callable<Integer> {
         return jg;
     }
 
-    private static void writeImage(JsonGenerator jg, Path file, int width, int height, List<Detection> dets,
+    private static void writeImage(JsonGenerator jg, Path file, int width, int height, ImagePrediction result,
             ModelInfo info) throws IOException {
         jg.writeStartObject();
         jg.writeStringField("file", file.toString());
         jg.writeNumberField("width", width);
         jg.writeNumberField("height", height);
-        jg.writeArrayFieldStart("detections");
-        for (Detection d : dets) {
-            jg.writeStartObject();
-            jg.writeArrayFieldStart("xyxy");
-            jg.writeNumber(d.x1());
-            jg.writeNumber(d.y1());
-            jg.writeNumber(d.x2());
-            jg.writeNumber(d.y2());
-            jg.writeEndArray();
-            jg.writeNumberField("conf", d.score());
-            jg.writeNumberField("cls", d.classId());
-            jg.writeStringField("name", info.className(d.classId()));
-            jg.writeEndObject();
-        }
-        jg.writeEndArray();
+        result.writeJson(jg, info);
         jg.writeEndObject();
     }
 }

@@ -27,6 +27,7 @@ final class Exchange {
     private final long startNanos = System.nanoTime();
     private final List<CompletableFuture<?>> pending = new ArrayList<>();
     private long timerId = -1;
+    private long timeoutMs = -1;
     private volatile boolean finished; // read by worker threads to skip work for ended requests
 
     private Exchange(RoutingContext ctx, String endpoint, String model, RequestRecorder recorder) {
@@ -53,11 +54,15 @@ final class Exchange {
 
     /** Answers 504 and cancels what is left if the request is still open after {@code timeout}. */
     void armDeadline(Duration timeout) {
-        timerId = ctx.vertx().setTimer(Math.max(1, timeout.toMillis()), id -> {
+        timeoutMs = Math.max(1, timeout.toMillis());
+        timerId = ctx.vertx().setTimer(timeoutMs, id -> {
             timerId = -1;
-            fail(new PeregrineException(ErrorCode.DEADLINE_EXCEEDED,
-                    "request did not complete within its deadline of " + timeout.toMillis() + " ms"));
+            fail(new PeregrineException(ErrorCode.DEADLINE_EXCEEDED, deadlineMessage()));
         });
+    }
+
+    private String deadlineMessage() {
+        return "request did not complete within its deadline of " + timeoutMs + " ms";
     }
 
     /** Registers work to cancel if the exchange ends before it completes; cancels it at once if already ended. */
@@ -95,6 +100,10 @@ final class Exchange {
             return;
         }
         ApiError error = ApiError.of(failure);
+        if (error.status() == 504 && timeoutMs > 0 && !error.message().startsWith(deadlineMessage())) {
+            // The batcher may notice the deadline before our timer does; say which deadline either way.
+            error = new ApiError(504, error.error(), deadlineMessage() + " (" + error.message() + ")");
+        }
         Responses.error(ctx.response(), error);
         record(error.status());
     }

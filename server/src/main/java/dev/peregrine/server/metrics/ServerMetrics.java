@@ -36,7 +36,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code peregrine_dropped_total{model,reason}}: accepted requests that never ran (expired, cancelled,
  *       shutdown);</li>
  *   <li>{@code process_resident_memory_bytes}: RSS from {@code /proc/self/status} (absent off Linux);</li>
- *   <li>{@code peregrine_gpu_memory_used_bytes{device}}: when a GPU probe is registered;</li>
+ *   <li>{@code peregrine_gpu_memory_used_bytes{device}}: per CUDA device serving a model ({@link GpuMemoryGauges});</li>
  *   <li>JVM memory, threads, CPU and uptime from Micrometer's binders.</li>
  * </ul>
  * The {@code model} label must be a served model's name (or {@code unknown}), never raw client input, so that
@@ -168,7 +168,8 @@ public final class ServerMetrics {
 
     /**
      * Registers a GPU memory probe for {@code device} (e.g. {@code cuda:0}); the supplier returns used bytes, or NaN
-     * when unknown. Not called on CPU-only hosts, so that no GPU series appears there.
+     * when unknown. {@link GpuMemoryGauges} calls it once per CUDA device that serves a model and never for the CPU,
+     * so that no GPU series appears on CPU-only hosts.
      */
     public void registerGpuMemory(String device, DoubleSupplier usedBytes) {
         Gauge.builder("peregrine.gpu.memory.used", () -> usedBytes.getAsDouble())

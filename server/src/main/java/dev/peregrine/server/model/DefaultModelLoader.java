@@ -1,6 +1,7 @@
 package dev.peregrine.server.model;
 
 import dev.peregrine.engines.Detector;
+import dev.peregrine.engines.Device;
 import dev.peregrine.engines.EngineConfig;
 import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
@@ -8,13 +9,13 @@ import dev.peregrine.engines.pipeline.YoloDetector;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
  * The production {@link ModelLoader}: {@code .onnx} and {@code .engine} files open directly through the
- * {@link DetectorOpener}; {@code .pt} checkpoints are exported to ONNX once (cached on disk by content hash, see
- * {@link ExportCache}) and the export is opened.
+ * {@link DetectorOpener} on the spec's device ({@code .engine} files only on a CUDA device: the engines'
+ * {@code tensorrt} provider opens them); {@code .pt} checkpoints are exported to ONNX once (cached on disk by content
+ * hash, see {@link ExportCache}) and the export is opened.
  */
 public final class DefaultModelLoader implements ModelLoader {
     private final DetectorOpener opener;
@@ -52,28 +53,44 @@ public final class DefaultModelLoader implements ModelLoader {
         return cache;
     }
 
+    /**
+     * Opens one instance of {@code spec}'s model on {@code spec.device()}.
+     *
+     * @throws PeregrineException NOT_FOUND for a missing file; UNSUPPORTED for an unknown extension; BAD_INPUT for a
+     *                            TensorRT engine on the CPU; and whatever opening or exporting reports, unchanged
+     *                            (e.g. UNAVAILABLE when this build or machine has no TensorRT, with its suggestion)
+     */
     @Override
     public Detector load(ModelSpec spec) throws PeregrineException {
         Path path = spec.path();
         if (!Files.isRegularFile(path)) {
             throw PeregrineException.notFound("model file not found: " + path);
         }
-        String file = path.getFileName().toString().toLowerCase(Locale.ROOT);
         int maxBatch = spec.policy().maxBatch();
-        Path engineFile;
-        if (file.endsWith(".onnx") || file.endsWith(".engine")) {
-            engineFile = path;
-        } else if (file.endsWith(".pt")) {
-            engineFile = cache.resolve(path, exporter, maxBatch);
-        } else {
-            throw PeregrineException.unsupported("cannot serve " + path.getFileName()
-                    + ": expected a .onnx, .engine or .pt file");
-        }
-        Detector d = opener.open(new EngineConfig(engineFile, spec.device(), maxBatch, null));
+        Path modelFile = switch (ModelFormat.of(path)) {
+            case ONNX -> path;
+            case ENGINE -> {
+                requireCuda(path, spec.device());
+                yield path;
+            }
+            case PT -> cache.resolve(path, exporter, maxBatch);
+        };
+        Detector d = opener.open(new EngineConfig(modelFile, spec.device(), maxBatch, null));
         if (d == null) {
-            throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "no detector opened for " + engineFile);
+            throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "no detector opened for " + modelFile);
         }
         return d;
+    }
+
+    /**
+     * A TensorRT engine only runs on a CUDA device. Checked here, before any engine provider reads the file, because
+     * for a server it is a mistake in the serving configuration (BAD_INPUT), not a missing capability.
+     */
+    private static void requireCuda(Path engine, Device device) throws PeregrineException {
+        if (device.kind() != Device.Kind.CUDA) {
+            throw PeregrineException.badInput("cannot serve " + engine.getFileName() + " on " + device
+                    + ": TensorRT engines need --device cuda:N (or serve the .onnx model it was built from on the CPU)");
+        }
     }
 
     /** The engine and execution provider (e.g. {@code onnxruntime-cpu}) for YOLO detectors. */

@@ -3,9 +3,11 @@ package dev.peregrine.server.model;
 import dev.peregrine.engines.Detection;
 import dev.peregrine.engines.Detector;
 import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.engines.trt.GpuMemoryProbe;
 import dev.peregrine.server.batch.BatchPolicy;
 import dev.peregrine.server.batch.BatcherListener;
 import dev.peregrine.server.batch.DynamicBatcher;
+import dev.peregrine.server.metrics.GpuMemoryGauges;
 import dev.peregrine.server.metrics.ServerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /**
  * The served models by name. {@link #load} returns at once with every model LOADING and loads them one after
@@ -34,27 +37,41 @@ public final class ModelRegistry implements AutoCloseable {
 
     private final Map<String, ServedModel> models;
     private final ModelLoader loader;
+    /** GPU memory gauges of the CUDA devices models load on; null without metrics. Closed by {@link #close}. */
+    private final GpuMemoryGauges gpuGauges;
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private final Thread loaderThread;
     /** Guards {@code closed} against the loader publishing a model READY while close() runs. */
     private final Object lifecycle = new Object();
     private boolean closed;
 
-    private ModelRegistry(Map<String, ServedModel> models, ModelLoader loader) {
+    private ModelRegistry(Map<String, ServedModel> models, ModelLoader loader, GpuMemoryGauges gpuGauges) {
         this.models = Collections.unmodifiableMap(models);
         this.loader = loader;
+        this.gpuGauges = gpuGauges;
         this.loaderThread = new Thread(this::loadAll, "model-loader");
         loaderThread.setDaemon(true);
     }
 
     /**
-     * Starts loading {@code specs} in the background and returns the registry with every model LOADING.
+     * Starts loading {@code specs} in the background and returns the registry with every model LOADING. With
+     * metrics, every CUDA device a model loads on gets a GPU memory gauge fed by {@link GpuMemoryProbe#open(int)}
+     * (see {@link GpuMemoryGauges}); CPU models add none.
      *
      * @param metrics where to record per-model metrics; null for none
      * @throws PeregrineException BAD_INPUT when {@code specs} is empty or names a model twice
      */
     public static ModelRegistry load(List<ModelSpec> specs, ModelLoader loader, ServerMetrics metrics)
             throws PeregrineException {
+        return load(specs, loader, metrics, GpuMemoryProbe::open);
+    }
+
+    /**
+     * {@link #load(List, ModelLoader, ServerMetrics)} with the GPU memory probes made by {@code gpuProbes} (given a
+     * CUDA device index; must not throw), so tests can inject a fake. Unused without metrics.
+     */
+    public static ModelRegistry load(List<ModelSpec> specs, ModelLoader loader, ServerMetrics metrics,
+                                     IntFunction<GpuMemoryProbe> gpuProbes) throws PeregrineException {
         if (specs == null || specs.isEmpty()) {
             throw PeregrineException.badInput("no models to serve");
         }
@@ -66,7 +83,8 @@ public final class ModelRegistry implements AutoCloseable {
                 throw PeregrineException.badInput("model name '" + spec.name() + "' is used twice");
             }
         }
-        ModelRegistry registry = new ModelRegistry(byName, loader);
+        GpuMemoryGauges gauges = metrics == null ? null : new GpuMemoryGauges(metrics, gpuProbes);
+        ModelRegistry registry = new ModelRegistry(byName, loader, gauges);
         if (metrics != null) {
             for (ServedModel m : byName.values()) {
                 metrics.registerQueueGauges(m.name(), () -> m.stats().items(), () -> m.stats().bytes());
@@ -114,6 +132,11 @@ public final class ModelRegistry implements AutoCloseable {
                 }
                 log.info("loading model {}/{} '{}' from {} on {} ({} instance{})", i, models.size(), model.name(),
                         model.spec().path(), model.device(), model.instances(), model.instances() == 1 ? "" : "s");
+                if (gpuGauges != null) {
+                    // Before the load, so that the gauge also shows the memory of a load that fails (out of memory).
+                    // The probe opens CUDA here, on the loader thread, never on the caller's.
+                    gpuGauges.register(model.device());
+                }
                 loadOne(model);
             }
         } finally {
@@ -236,6 +259,9 @@ public final class ModelRegistry implements AutoCloseable {
             loaderThread.join(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (gpuGauges != null) {
+            gpuGauges.close();
         }
         log.info("stopped {} model{}", stopping.size(), stopping.size() == 1 ? "" : "s");
     }

@@ -1,6 +1,7 @@
 package dev.peregrine.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.engines.Detection;
@@ -158,13 +159,51 @@ class PredictCommandTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("nothing-here.jpg");
 
-        r = run("predict", "--model", Fixtures.file("tiny/yolov8n-cls.onnx").toString(), valImage(1));
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("classify");
-
         r = run("predict", "--model", trained(), "--device", "cuda", valImage(1));
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--device cpu");
+    }
+
+    @Test
+    void taskModelsPrintWriteAndDrawTheirResults() throws Exception {
+        String bus = Fixtures.file("images/bus.jpg").toString();
+        for (String model : List.of("yolov8n-seg", "yolo11n-pose", "yolov8n-obb", "yolo11n-cls")) {
+            Path json = dir.resolve(model + ".json");
+            Path save = dir.resolve(model);
+            Run r = run("predict", "--model", Fixtures.file("tiny/" + model + ".onnx").toString(), "--json",
+                    json.toString(), "--save", save.toString(), bus);
+            assertThat(r.exit()).as(r.err()).isZero();
+            JsonNode reference = Fixtures.readJson(Fixtures.file("tiny/" + model + ".predict.json")).get("square");
+            JsonNode image = Fixtures.readJson(json).get("images").get(0);
+            assertThat(Files.size(save.resolve("bus.jpg"))).isPositive();
+            String line = r.out().lines().filter(l -> l.startsWith("bus.jpg 810x1080: ")).findFirst().orElseThrow();
+            if (model.endsWith("-cls")) {
+                JsonNode top5 = reference.get("top5");
+                assertThat(line).startsWith("bus.jpg 810x1080: " + top5.get(0).get("name").asText() + " 0.11, ");
+                for (int i = 0; i < 5; i++) {
+                    assertThat(image.get("top5").get(i).get("cls").asInt()).isEqualTo(top5.get(i).get("cls").asInt());
+                }
+                assertThat(r.out()).doesNotContain("detections");
+                continue;
+            }
+            JsonNode refDets = reference.get("detections");
+            JsonNode dets = image.get("detections");
+            assertThat(dets).hasSize(refDets.size());
+            JsonNode first = dets.get(0);
+            assertThat(first.get("cls").asInt()).isEqualTo(refDets.get(0).get("cls").asInt());
+            switch (model) {
+                case "yolov8n-seg" -> {
+                    assertThat(first.get("mask_pixels").asInt()).isEqualTo(refDets.get(0).get("mask_pixels").asInt());
+                    assertThat(first.get("segments").get(0).size()).isGreaterThan(2);
+                }
+                case "yolo11n-pose" -> assertThat(first.get("keypoints")).hasSize(17);
+                default -> {
+                    assertThat(first.get("xywhr").get(4).asDouble())
+                            .isCloseTo(refDets.get(0).get("xywhr").get(4).asDouble(), within(1e-3));
+                    assertThat(first.get("xyxyxyxy")).hasSize(4);
+                }
+            }
+        }
     }
 
     @Test

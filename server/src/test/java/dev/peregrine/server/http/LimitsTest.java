@@ -109,4 +109,46 @@ class LimitsTest {
             assertThat(shorter.bodyAsJsonObject().getString("message")).contains("100 ms");
         }
     }
+
+    /** Reads an HTTP/1.1 status line and headers from {@code in}. */
+    private static String readHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
+    @Test
+    void expectContinueIsGrantedOnlyToRequestsThatPassTheChecks(Vertx vertx) throws Exception {
+        HttpServerConfig config = HttpServerConfig.defaults(0).withApiKey("k");
+        try (TestServer s = TestServer.start(vertx, config, new FakeDetector(0), TestServer.policy(4, 16,
+                Duration.ofSeconds(10)))) {
+            byte[] body = Multipart.images("image", List.of(TestImages.jpeg(16, 16)));
+            for (String key : List.of("wrong", "k")) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.port)) {
+                    socket.setSoTimeout(30_000);
+                    java.io.OutputStream out = socket.getOutputStream();
+                    out.write(("POST /v1/models/shapes/detect HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + key
+                            + "\r\nContent-Type: " + Multipart.contentType() + "\r\nContent-Length: " + body.length
+                            + "\r\nExpect: 100-continue\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.flush();
+                    String head = readHead(socket.getInputStream());
+                    if (key.equals("wrong")) {
+                        assertThat(head).as("refused before the upload").startsWith("HTTP/1.1 401");
+                        assertThat(s.detector.prepared.get()).isZero();
+                    } else {
+                        assertThat(head).startsWith("HTTP/1.1 100 Continue");
+                        out.write(body);
+                        out.flush();
+                        assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 200");
+                    }
+                }
+            }
+        }
+    }
 }

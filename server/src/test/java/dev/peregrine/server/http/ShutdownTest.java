@@ -30,22 +30,26 @@ class ShutdownTest {
 
     @Test
     void inFlightRequestsFinishAndNewOnesGet503(Vertx vertx) throws Exception {
-        FakeDetector slow = new FakeDetector(200);
+        // 5 x 600 ms of queued work keeps the server draining (and listening) while the test probes it.
+        FakeDetector slow = new FakeDetector(600);
         TestServer s = TestServer.start(vertx, HttpServerConfig.defaults(0), slow,
                 TestServer.policy(1, 32, Duration.ofSeconds(30)));
         try {
             List<Future<HttpResponse<Buffer>>> inFlight = send(s, 5);
-            Poll.until("all five are queued or running", () -> slow.prepared.get() == 5);
+            // Prepared is not yet submitted: a request still between prepare and the batcher when draining
+            // starts is rightly refused. Wait until all five are started batches (max batch 1) or queued.
+            Poll.until("all five are queued or running",
+                    () -> slow.batches.get() + s.registry.get(TestServer.MODEL).orElseThrow().stats().items() == 5);
 
             CompletableFuture<Void> shutdown =
                     CompletableFuture.runAsync(() -> s.server.shutdown(Duration.ofSeconds(20)));
             Poll.until("draining", () -> s.server.admission().draining());
+            assertThat(s.getNow("/health/ready").statusCode()).isEqualTo(503);
             HttpResponse<Buffer> late = TestServer.await(s.post("/v1/models/shapes/detect")
                     .putHeader("Content-Type", "image/jpeg").sendBuffer(Buffer.buffer(TestImages.jpeg(8, 8))));
             assertThat(late.statusCode()).isEqualTo(503);
             assertThat(late.getHeader("Retry-After")).isEqualTo("1");
             assertThat(late.bodyAsJsonObject().getString("message")).contains("shutting down");
-            assertThat(s.getNow("/health/ready").statusCode()).isEqualTo(503);
 
             for (Future<HttpResponse<Buffer>> f : inFlight) {
                 assertThat(TestServer.await(f).statusCode()).isEqualTo(200);

@@ -4,6 +4,7 @@ import dev.peregrine.engines.Device;
 import dev.peregrine.engines.EngineConfig;
 import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.engines.trt.TrtNatives;
 import dev.peregrine.server.batch.BatchPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class DefaultModelLoaderTest {
     @TempDir
@@ -123,6 +126,85 @@ class DefaultModelLoaderTest {
         assertThatThrownBy(() -> loader.load(spec(txt, 1)))
                 .isInstanceOfSatisfying(PeregrineException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED))
                 .hasMessageContaining("model.txt");
+    }
+
+    private static final Device CUDA1 = new Device(Device.Kind.CUDA, 1);
+
+    private ModelSpec spec(Path file, Device device, int maxBatch) {
+        return new ModelSpec("m", file, device, BatchPolicy.defaults(maxBatch), 1);
+    }
+
+    @Test
+    void engineOpensDirectlyOnTheSpecsCudaDevice() throws Exception {
+        Path engine = Files.writeString(tmp.resolve("yolov8n.engine"), "x");
+        Path upper = Files.writeString(tmp.resolve("YOLOV8N.ENGINE"), "x");
+        DefaultModelLoader loader = new DefaultModelLoader(opener, exporter("k"), new ExportCache(tmp.resolve("cache")));
+        loader.load(spec(engine, CUDA1, 4)).close();
+        loader.load(spec(upper, CUDA1, 2)).close();
+        assertThat(opened).containsExactly(new EngineConfig(engine, CUDA1, 4, null), new EngineConfig(upper, CUDA1, 2, null));
+        assertThat(exports).isEmpty();
+        assertThat(tmp.resolve("cache")).doesNotExist();
+    }
+
+    @Test
+    void engineOnTheCpuIsBadInputBeforeAnythingOpens() throws Exception {
+        Path engine = Files.writeString(tmp.resolve("yolov8n.engine"), "x");
+        DefaultModelLoader loader = new DefaultModelLoader(opener, exporter("k"), new ExportCache(tmp));
+        assertThatThrownBy(() -> loader.load(spec(engine, Device.CPU, 1)))
+                .isInstanceOfSatisfying(PeregrineException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT))
+                .hasMessage("cannot serve yolov8n.engine on cpu: TensorRT engines need --device cuda:N"
+                        + " (or serve the .onnx model it was built from on the CPU)");
+        assertThat(opened).isEmpty();
+    }
+
+    @Test
+    void onnxAndPtKeepTheSpecsDevice() throws Exception {
+        Path onnx = Files.writeString(tmp.resolve("model.onnx"), "x");
+        Path pt = Files.writeString(tmp.resolve("best.pt"), "weights");
+        DefaultModelLoader loader = new DefaultModelLoader(opener, exporter("k"), new ExportCache(tmp.resolve("cache")));
+        loader.load(spec(onnx, CUDA1, 2)).close();
+        loader.load(spec(pt, CUDA1, 2)).close();
+        assertThat(opened).extracting(EngineConfig::device).containsExactly(CUDA1, CUDA1);
+        assertThat(opened.get(1).model().getFileName().toString()).endsWith(".onnx");
+        assertThat(exports).containsExactly("best.pt@2");
+    }
+
+    /** What the engine provider reports reaches the registry unchanged: code, message and suggestion. */
+    @Test
+    void openerFailureIsPassedOnUnchanged() throws Exception {
+        Path engine = Files.writeString(tmp.resolve("yolov8n.engine"), "x");
+        PeregrineException unavailable = new PeregrineException(ErrorCode.UNAVAILABLE,
+                "TensorRT is not available: no usable CUDA device. Run the .onnx model on the CPU instead (--device cpu).");
+        DefaultModelLoader loader = new DefaultModelLoader(c -> {
+            throw unavailable;
+        }, exporter("k"), new ExportCache(tmp));
+        assertThatThrownBy(() -> loader.load(spec(engine, CUDA1, 1))).isSameAs(unavailable);
+    }
+
+    /**
+     * The real opener on a well-formed engine file: the server's test class path has no TensorRT bindings (they are
+     * optional in engines and only -Pgpu adds them), so the engines' tensorrt provider reports UNAVAILABLE, and the
+     * model goes FAILED with that message and its suggestion.
+     */
+    @Test
+    void engineWithoutTensorRtFailsTheModelWithTheProvidersMessage() throws Exception {
+        assumeFalse(TrtNatives.availability().isAvailable(), "TensorRT is available here");
+        Path engine = ServedEngineFiles.write(tmp.resolve("yolov8n.engine"));
+        DefaultModelLoader loader = new DefaultModelLoader(DefaultParts.OPENER, exporter("k"), new ExportCache(tmp));
+        ModelSpec spec = new ModelSpec("trt", engine, new Device(Device.Kind.CUDA, 0), BatchPolicy.defaults(2), 1);
+        assertThatThrownBy(() -> loader.load(spec))
+                .isInstanceOfSatisfying(PeregrineException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+                .hasMessageStartingWith("TensorRT is not available: ")
+                .hasMessageEndingWith("Run the .onnx model on the CPU instead (--device cpu).");
+
+        try (ModelRegistry registry = ModelRegistry.load(List.of(spec), loader)) {
+            registry.loaded().get(30, TimeUnit.SECONDS);
+            ServedModel m = registry.get("trt").orElseThrow();
+            assertThat(m.state()).isEqualTo(ServedModel.State.FAILED);
+            assertThat(m.failure()).hasValueSatisfying(msg -> assertThat(msg)
+                    .startsWith("TensorRT is not available: ")
+                    .isEqualTo(TrtNatives.availability().message()));
+        }
     }
 
     @Test
