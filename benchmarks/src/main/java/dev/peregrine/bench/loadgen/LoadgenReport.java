@@ -1,0 +1,148 @@
+package dev.peregrine.bench.loadgen;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.peregrine.engines.PeregrineException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Renders load steps as a console table and writes them as {@code loadgen.md} and {@code loadgen.json}. */
+public final class LoadgenReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private LoadgenReport() {
+    }
+
+    /** A fixed-width table, one line per step. */
+    public static String table(List<StepResult> steps) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-16s %7s %7s %9s %8s %8s %8s %7s %9s %9s  %s%n", "step", "sent",
+                "ok", "ok/s", "p50 ms", "p90 ms", "p99 ms", "errors", "mean bat", "queue ms", "outcomes"));
+        for (StepResult s : steps) {
+            ServerSideFigures f = s.server();
+            sb.append(String.format(Locale.ROOT, "%-16s %7d %7d %9.1f %8.2f %8.2f %8.2f %7d %9s %9s  %s%n",
+                    s.label(), s.sent(), s.ok(), s.okPerSecond(), s.latency().p50Ms(), s.latency().p90Ms(),
+                    s.latency().p99Ms(), s.errors(), f == null ? "-" : num(f.meanBatch(), 2),
+                    f == null ? "-" : num(f.queueMeanMs(), 2), outcomes(s.outcomes())));
+        }
+        return sb.toString();
+    }
+
+    /** Writes {@code loadgen.md} and {@code loadgen.json} into {@code dir}. */
+    public static List<Path> write(LoadgenSettings settings, List<StepResult> steps, List<Double> loadBefore,
+            List<Double> loadAfter, Path dir) throws PeregrineException {
+        try {
+            Files.createDirectories(dir);
+            Path md = dir.resolve("loadgen.md");
+            Files.writeString(md, markdown(settings, steps, loadBefore, loadAfter), StandardCharsets.UTF_8);
+            Path json = dir.resolve("loadgen.json");
+            JSON.writeValue(json.toFile(), json(settings, steps, loadBefore, loadAfter));
+            return List.of(md, json);
+        } catch (IOException e) {
+            throw PeregrineException.badInput("cannot write loadgen results into " + dir + ": " + e.getMessage());
+        }
+    }
+
+    static String markdown(LoadgenSettings settings, List<StepResult> steps, List<Double> loadBefore,
+            List<Double> loadAfter) {
+        StringBuilder sb = new StringBuilder("# Peregrine load test\n\n");
+        sb.append("- Target: `").append(settings.detectUri()).append("`\n");
+        sb.append("- Command: `").append(settings.commandLine()).append("`\n");
+        sb.append("- Load average before/after: ").append(loadBefore).append(" / ").append(loadAfter).append("\n\n");
+        sb.append("| step | sent | ok | ok/s | p50 ms | p90 ms | p99 ms | errors | outcomes | server batches "
+                + "(size: count) | mean batch | queue mean ms | queue p50 ≤ ms | queue p99 ≤ ms |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|\n");
+        for (StepResult s : steps) {
+            ServerSideFigures f = s.server();
+            sb.append("| ").append(s.label()).append(" | ").append(s.sent()).append(" | ").append(s.ok())
+                    .append(" | ").append(num(s.okPerSecond(), 1)).append(" | ").append(num(s.latency().p50Ms(), 2))
+                    .append(" | ").append(num(s.latency().p90Ms(), 2)).append(" | ")
+                    .append(num(s.latency().p99Ms(), 2)).append(" | ").append(s.errors()).append(" | ")
+                    .append(outcomes(s.outcomes())).append(" | ")
+                    .append(f == null ? s.note() : sizes(f.batchSizes())).append(" | ")
+                    .append(f == null ? "–" : num(f.meanBatch(), 2)).append(" | ")
+                    .append(f == null ? "–" : num(f.queueMeanMs(), 2)).append(" | ")
+                    .append(f == null ? "–" : num(f.queueP50MaxMs(), 1)).append(" | ")
+                    .append(f == null ? "–" : num(f.queueP99MaxMs(), 1)).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    static ObjectNode json(LoadgenSettings settings, List<StepResult> steps, List<Double> loadBefore,
+            List<Double> loadAfter) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schema", "peregrine-loadgen/1");
+        root.put("target", settings.detectUri().toString());
+        root.put("command", settings.commandLine());
+        loadBefore.forEach(root.putArray("load_average_before")::add);
+        loadAfter.forEach(root.putArray("load_average_after")::add);
+        ArrayNode arr = root.putArray("steps");
+        for (StepResult s : steps) {
+            ObjectNode o = arr.addObject();
+            o.put("label", s.label());
+            o.put("concurrency", s.concurrency());
+            put(o, "rate", s.rate());
+            o.put("sent", s.sent());
+            o.put("ok", s.ok());
+            put(o, "seconds", s.seconds());
+            put(o, "ok_per_s", s.okPerSecond());
+            ObjectNode lat = o.putObject("latency_ms");
+            put(lat, "p50", s.latency().p50Ms());
+            put(lat, "p90", s.latency().p90Ms());
+            put(lat, "p99", s.latency().p99Ms());
+            put(lat, "mean", s.latency().meanMs());
+            ObjectNode outcomes = o.putObject("outcomes");
+            s.outcomes().forEach(outcomes::put);
+            if (s.server() == null) {
+                o.putNull("server");
+            } else {
+                ServerSideFigures f = s.server();
+                ObjectNode srv = o.putObject("server");
+                ObjectNode sizes = srv.putObject("batch_sizes");
+                f.batchSizes().forEach((k, v) -> sizes.put(Integer.toString(k), v));
+                srv.put("batches", f.batches());
+                put(srv, "mean_batch", f.meanBatch());
+                put(srv, "queue_mean_ms", f.queueMeanMs());
+                put(srv, "queue_p50_max_ms", f.queueP50MaxMs());
+                put(srv, "queue_p99_max_ms", f.queueP99MaxMs());
+                ObjectNode req = srv.putObject("requests");
+                f.requests().forEach(req::put);
+            }
+            o.put("note", s.note());
+        }
+        return root;
+    }
+
+    private static void put(ObjectNode o, String key, double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            o.putNull(key);
+        } else {
+            o.put(key, v);
+        }
+    }
+
+    private static String outcomes(Map<String, Long> m) {
+        return m.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "×" + e.getValue())
+                .collect(Collectors.joining(" "));
+    }
+
+    private static String sizes(Map<Integer, Long> m) {
+        if (m.isEmpty()) {
+            return "none";
+        }
+        return m.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    private static String num(double v, int decimals) {
+        return Double.isNaN(v) ? "–" : Double.isInfinite(v) ? "∞"
+                : String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+}
