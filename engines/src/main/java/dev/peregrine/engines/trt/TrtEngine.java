@@ -1,5 +1,6 @@
 package dev.peregrine.engines.trt;
 
+import dev.peregrine.engines.numeric.Half;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToHost;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;

@@ -1,5 +1,6 @@
 package dev.peregrine.exporter.precision;
 
+import dev.peregrine.engines.numeric.Half;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import dev.peregrine.engines.PeregrineException;
@@ -63,7 +64,7 @@ final class TensorData {
         float[] v = floats(t);
         ByteBuffer bb = ByteBuffer.allocate(2 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : v) {
-            bb.putShort(Half.fromFloat(f));
+            bb.putShort(Half.fromFloatSaturating(f));
         }
         bb.flip();
         return t.toBuilder().setName(name).setDataType(FLOAT16).clearFloatData().clearRawData()

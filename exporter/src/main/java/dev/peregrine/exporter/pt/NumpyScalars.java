@@ -1,5 +1,6 @@
 package dev.peregrine.exporter.pt;
 
+import dev.peregrine.engines.numeric.Half;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -86,7 +87,7 @@ final class NumpyScalars {
                 return bytes[0] != 0;
             case 'f':
                 return d.size == 8 ? b.getDouble() : d.size == 4 ? (double) b.getFloat()
-                        : (double) HalfFloats.halfToFloat(b.getShort());
+                        : (double) Half.toFloat(b.getShort());
             case 'i':
                 return d.size == 8 ? b.getLong() : d.size == 4 ? b.getInt() : d.size == 2 ? b.getShort() : (long) b.get();
             default: // 'u'

@@ -1,5 +1,6 @@
 package dev.peregrine.exporter.pt;
 
+import dev.peregrine.engines.numeric.Half;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -163,7 +164,7 @@ public final class TorchTensor {
                 from.asShortBuffer().get(bits, 0, n);
                 if (dtype == DType.FLOAT16) {
                     for (int i = 0; i < n; i++) {
-                        out[i] = HalfFloats.halfToFloat(bits[i]);
+                        out[i] = Half.toFloat(bits[i]);
                     }
                 } else {
                     for (int i = 0; i < n; i++) {
@@ -227,7 +228,7 @@ public final class TorchTensor {
     private float readFloat(ByteBuffer b, int i) {
         switch (dtype) {
             case FLOAT32: return b.getFloat(i * 4);
-            case FLOAT16: return HalfFloats.halfToFloat(b.getShort(i * 2));
+            case FLOAT16: return Half.toFloat(b.getShort(i * 2));
             case BFLOAT16: return Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16);
             case FLOAT64: return (float) b.getDouble(i * 8);
             default: return readLong(b, i);

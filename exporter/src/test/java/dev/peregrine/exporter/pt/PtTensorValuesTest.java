@@ -1,5 +1,6 @@
 package dev.peregrine.exporter.pt;
 
+import dev.peregrine.engines.numeric.Half;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +32,7 @@ class PtTensorValuesTest {
                 expected = Math.scalb(1.0 + mant / 1024.0, exp - 15);
             }
             expected = sign == 1 ? -expected : expected;
-            float actual = HalfFloats.halfToFloat((short) bits);
+            float actual = Half.toFloat((short) bits);
             if (Double.isNaN(expected)) {
                 assertThat(actual).as("bits %04x", bits).isNaN();
             } else {

@@ -88,6 +88,13 @@ class LimitsTest {
             assertThat(other.statusCode()).isEqualTo(403);
             assertThat(other.bodyAsJsonObject().getString("error")).isEqualTo("forbidden");
         }
+        try (TestServer any = TestServer.start(vertx, HttpServerConfig.defaults(0).withCors("*"), new FakeDetector(0),
+                TestServer.policy(4, 16, Duration.ofSeconds(10)))) {
+            HttpResponse<Buffer> r = TestServer.await(any.get("/v1/models").putHeader("Origin", "https://x.example")
+                    .send());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.getHeader("Access-Control-Allow-Origin")).isIn("*", "https://x.example");
+        }
     }
 
     @Test

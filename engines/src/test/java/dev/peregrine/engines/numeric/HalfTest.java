@@ -1,4 +1,4 @@
-package dev.peregrine.engines.trt;
+package dev.peregrine.engines.numeric;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

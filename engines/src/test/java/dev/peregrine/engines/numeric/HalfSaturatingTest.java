@@ -1,22 +1,22 @@
-package dev.peregrine.exporter.precision;
+package dev.peregrine.engines.numeric;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
 /** FP16 rounding against IEEE 754 binary16 bit patterns. */
-class HalfTest {
+class HalfSaturatingTest {
 
     @Test
     void knownBitPatterns() {
-        assertThat(Half.fromFloat(1f)).isEqualTo((short) 0x3c00);
-        assertThat(Half.fromFloat(-2f)).isEqualTo((short) 0xc000);
-        assertThat(Half.fromFloat(65504f)).isEqualTo((short) 0x7bff);
-        assertThat(Half.fromFloat(0x1p-24f)).isEqualTo((short) 0x0001); // smallest subnormal
-        assertThat(Half.fromFloat(0x1p-14f)).isEqualTo((short) 0x0400); // smallest normal
-        assertThat(Half.fromFloat(0f)).isEqualTo((short) 0);
-        assertThat(Half.fromFloat(Float.POSITIVE_INFINITY)).isEqualTo((short) 0x7c00);
-        assertThat(Half.toFloat(Half.fromFloat(Float.NaN))).isNaN();
+        assertThat(Half.fromFloatSaturating(1f)).isEqualTo((short) 0x3c00);
+        assertThat(Half.fromFloatSaturating(-2f)).isEqualTo((short) 0xc000);
+        assertThat(Half.fromFloatSaturating(65504f)).isEqualTo((short) 0x7bff);
+        assertThat(Half.fromFloatSaturating(0x1p-24f)).isEqualTo((short) 0x0001); // smallest subnormal
+        assertThat(Half.fromFloatSaturating(0x1p-14f)).isEqualTo((short) 0x0400); // smallest normal
+        assertThat(Half.fromFloatSaturating(0f)).isEqualTo((short) 0);
+        assertThat(Half.fromFloatSaturating(Float.POSITIVE_INFINITY)).isEqualTo((short) 0x7c00);
+        assertThat(Half.toFloat(Half.fromFloatSaturating(Float.NaN))).isNaN();
     }
 
     @Test
@@ -31,7 +31,7 @@ class HalfTest {
         assertThat(Half.round(1e-9f)).isEqualTo(0f);
         for (int bits = 0; bits < 0x7c00; bits++) {
             float f = Half.toFloat((short) bits);
-            assertThat(Half.fromFloat(f)).isEqualTo((short) bits);
+            assertThat(Half.fromFloatSaturating(f)).isEqualTo((short) bits);
         }
     }
 }

@@ -1,18 +1,23 @@
-package dev.peregrine.engines.trt;
+package dev.peregrine.engines.numeric;
 
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 
 /**
- * IEEE 754 binary16 (FP16) conversion, for engines whose inputs or outputs are FP16 (an FP16 ONNX keeps FP16 I/O).
- * Java 17 has no {@code Float.floatToFloat16}; this is the standard bit-level conversion with round-to-nearest-even.
+ * IEEE 754 binary16 (FP16) conversion, the one the whole project uses: checkpoint storages (FP16 weights), the FP16
+ * precision pass (saturating, so that a converted weight never becomes infinite) and engines with FP16 inputs or
+ * outputs. Java 17 has no {@code Float.floatToFloat16}; this is the standard bit-level conversion with
+ * round-to-nearest-even.
  */
-final class Half {
+public final class Half {
+    /** Largest finite FP16 value. */
+    public static final float MAX = 65504f;
+
     private Half() {
     }
 
     /** The float value of the half-precision bits {@code h}. Exact (every half is a float). */
-    static float toFloat(short h) {
+    public static float toFloat(short h) {
         int bits = h & 0xffff;
         int sign = (bits & 0x8000) << 16;
         int exp = (bits >>> 10) & 0x1f;
@@ -33,7 +38,7 @@ final class Half {
     }
 
     /** The half-precision bits nearest to {@code f} (ties to even); overflow gives infinity, NaN stays NaN. */
-    static short fromFloat(float f) {
+    public static short fromFloat(float f) {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
         int exp = (bits >>> 23) & 0xff;
@@ -69,16 +74,32 @@ final class Half {
     }
 
     /** Converts {@code n} halves from {@code src}'s position into {@code dst} from its position; positions advance. */
-    static void toFloats(ShortBuffer src, FloatBuffer dst, int n) {
+    public static void toFloats(ShortBuffer src, FloatBuffer dst, int n) {
         for (int i = 0; i < n; i++) {
             dst.put(toFloat(src.get()));
         }
     }
 
     /** Converts {@code n} floats from {@code src}'s position into {@code dst} from its position; positions advance. */
-    static void fromFloats(FloatBuffer src, ShortBuffer dst, int n) {
+    public static void fromFloats(FloatBuffer src, ShortBuffer dst, int n) {
         for (int i = 0; i < n; i++) {
             dst.put(fromFloat(src.get()));
         }
+    }
+
+    /** Like {@link #fromFloat} but finite values beyond the FP16 range saturate to ±{@link #MAX} (weights). */
+    public static short fromFloatSaturating(float f) {
+        if (f > MAX) {
+            return fromFloat(MAX);
+        }
+        if (f < -MAX) {
+            return fromFloat(-MAX);
+        }
+        return fromFloat(f);
+    }
+
+    /** {@code f} rounded through FP16 (saturating) and back: what an FP16 weight tensor would hold. */
+    public static float round(float f) {
+        return toFloat(fromFloatSaturating(f));
     }
 }
