@@ -80,6 +80,16 @@ public enum BenchFormat {
                 + Arrays.stream(values()).map(BenchFormat::id).collect(Collectors.joining(", ")) + ")");
     }
 
+    /** The format with {@code id}, or null for an unknown id. */
+    public static BenchFormat parseOrNull(String id) {
+        for (BenchFormat f : values()) {
+            if (f.id().equals(id)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
     /**
      * Parses a comma-separated list, keeping the first occurrence of repeated names.
      *

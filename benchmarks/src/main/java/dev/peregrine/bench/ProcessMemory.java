@@ -1,7 +1,6 @@
 package dev.peregrine.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +10,9 @@ import java.util.OptionalLong;
  * Resident memory of this process from Linux's {@code /proc/self/status}. RSS includes native memory (ONNX
  * Runtime arenas, OpenCV buffers), which the JVM's own memory figures miss.
  *
- * <p>{@link #nativeResidentBytes()} is the figure benchmarks compare: anonymous resident memory ({@code RssAnon})
- * minus the committed Java heap. File-backed pages (shared libraries, mapped files) are left out because the kernel
- * drops and re-reads them under memory pressure, and the Java heap because the garbage collector grows and shrinks
- * it on its own schedule; what remains is mostly the native memory of engines and images.
+ *
+ * <p>{@link #anonResidentBytes()} ({@code RssAnon}) is the figure benchmarks compare: file-backed pages (shared
+ * libraries, mapped files) are left out because the kernel drops and re-reads them under memory pressure.
  */
 public final class ProcessMemory {
     private static final Path SELF = Path.of("/proc/self/status");
@@ -31,18 +29,10 @@ public final class ProcessMemory {
         }
     }
 
-    /**
-     * {@code RssAnon} minus the committed Java heap, in bytes; empty off Linux or on kernels without
-     * {@code RssAnon} (before 4.5).
-     */
-    public static OptionalLong nativeResidentBytes() {
+    /** {@code RssAnon} in bytes; empty off Linux or on kernels without it (before 4.5). */
+    public static OptionalLong anonResidentBytes() {
         try {
-            OptionalLong anon = parseField(Files.readString(SELF, StandardCharsets.US_ASCII), "RssAnon:");
-            if (anon.isEmpty()) {
-                return anon;
-            }
-            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-            return OptionalLong.of(anon.getAsLong() - heap);
+            return parseField(Files.readString(SELF, StandardCharsets.US_ASCII), "RssAnon:");
         } catch (IOException | SecurityException e) {
             return OptionalLong.empty();
         }

@@ -17,16 +17,16 @@ import dev.peregrine.bench.LatencyStats;
  * @param stages          mean time per image by stage
  * @param fileBytes       size of the model file, or null when there is none
  * @param loadMillis      time to open the model (session creation), or null
- * @param rssDeltaBytes   growth of native resident memory ({@code RssAnon} minus the committed Java heap, see
- *                        {@link dev.peregrine.bench.ProcessMemory#nativeResidentBytes()}) from before opening
- *                        the model to after its last batch, or null
- * @param gpuBytes        GPU memory of the engine, or null when not measured (CPU runs)
+ * @param ramDeltaBytes   growth of anonymous resident memory ({@code RssAnon}) of a fresh JVM from before opening
+ *                        the model to after three batches of the largest batch size (see
+ *                        {@link dev.peregrine.bench.run.MemoryProbe}), or null
+ * @param gpuBytes        growth of GPU memory in the same fresh JVM, or null when not measured (CPU runs)
  * @param map50           mAP@0.5 on the labelled data, or null when not evaluated
  * @param map5095         mAP@0.5:0.95 on the labelled data, or null when not evaluated
  */
 public record BenchRow(String format, int batch, RowStatus status, String reason, long images, double seconds,
         double imagesPerSecond, LatencyStats latency, StageMillis stages, Long fileBytes, Double loadMillis,
-        Long rssDeltaBytes, Long gpuBytes, Double map50, Double map5095) {
+        Long ramDeltaBytes, Long gpuBytes, Double map50, Double map5095) {
 
     public BenchRow {
         reason = reason == null ? "" : reason;
@@ -46,12 +46,12 @@ public record BenchRow(String format, int batch, RowStatus status, String reason
     /** A copy with the mAP figures set. */
     public BenchRow withMap(Double map50, Double map5095) {
         return new BenchRow(format, batch, status, reason, images, seconds, imagesPerSecond, latency, stages,
-                fileBytes, loadMillis, rssDeltaBytes, gpuBytes, map50, map5095);
+                fileBytes, loadMillis, ramDeltaBytes, gpuBytes, map50, map5095);
     }
 
     /** A copy with the per-format memory and load figures set. */
-    public BenchRow withFormatFigures(Long fileBytes, Double loadMillis, Long rssDeltaBytes, Long gpuBytes) {
+    public BenchRow withFormatFigures(Long fileBytes, Double loadMillis, Long ramDeltaBytes, Long gpuBytes) {
         return new BenchRow(format, batch, status, reason, images, seconds, imagesPerSecond, latency, stages,
-                fileBytes, loadMillis, rssDeltaBytes, gpuBytes, map50, map5095);
+                fileBytes, loadMillis, ramDeltaBytes, gpuBytes, map50, map5095);
     }
 }

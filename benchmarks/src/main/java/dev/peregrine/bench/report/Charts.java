@@ -94,7 +94,7 @@ public final class Charts {
         return chart;
     }
 
-    /** RSS growth (and GPU memory when measured) per format, in MiB. */
+    /** RAM growth (and GPU memory growth when measured, and the file size) per format, in MiB. */
     static CategoryChart memory(BenchReport report) {
         Map<String, Long> rss = new LinkedHashMap<>();
         Map<String, Long> gpu = new LinkedHashMap<>();
@@ -103,8 +103,8 @@ public final class Charts {
             if (r.status() == RowStatus.OK && r.fileBytes() != null) {
                 file.put(r.format(), r.fileBytes());
             }
-            if (r.status() == RowStatus.OK && r.rssDeltaBytes() != null) {
-                rss.merge(r.format(), r.rssDeltaBytes(), Math::max);
+            if (r.status() == RowStatus.OK && r.ramDeltaBytes() != null) {
+                rss.merge(r.format(), r.ramDeltaBytes(), Math::max);
             }
             if (r.status() == RowStatus.OK && r.gpuBytes() != null) {
                 gpu.merge(r.format(), r.gpuBytes(), Math::max);
@@ -121,7 +121,7 @@ public final class Charts {
         chart.getStyler().setDecimalPattern("#0.0");
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         if (!rss.isEmpty()) {
-            chart.addSeries("native RSS growth (RssAnon - Java heap)", new ArrayList<>(rss.keySet()),
+            chart.addSeries("RAM growth (RssAnon, fresh JVM)", new ArrayList<>(rss.keySet()),
                     rss.values().stream().map(b -> (Number) (b / 1048576.0)).toList());
         }
         if (!gpu.isEmpty()) {

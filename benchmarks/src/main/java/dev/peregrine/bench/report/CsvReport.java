@@ -17,7 +17,7 @@ public final class CsvReport {
     public static final List<String> RESULT_COLUMNS = List.of("format", "batch", "status", "reason", "images",
             "seconds", "images_per_s", "latency_mean_ms", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms",
             "decode_ms_per_image", "letterbox_ms_per_image", "infer_ms_per_image", "file_bytes", "load_ms",
-            "native_rss_delta_bytes", "gpu_bytes", "map50", "map50_95");
+            "ram_delta_bytes", "gpu_bytes", "map50", "map50_95");
     /** Columns of {@code comparisons.csv}, in order. */
     public static final List<String> COMPARISON_COLUMNS = List.of("subject", "variant", "stage", "batch", "status",
             "reason", "images_per_s", "latency_mean_ms", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms");
@@ -36,7 +36,7 @@ public final class CsvReport {
                         Cells.num(r.latency().p90Ms(), 3), Cells.num(r.latency().p99Ms(), 3),
                         Cells.num(r.stages().decodeMs(), 3), Cells.num(r.stages().letterboxMs(), 3),
                         Cells.num(r.stages().inferMs(), 3), Cells.num(r.fileBytes()), Cells.num(r.loadMillis(), 1),
-                        Cells.num(r.rssDeltaBytes()), Cells.num(r.gpuBytes()), Cells.num(r.map50(), 4),
+                        Cells.num(r.ramDeltaBytes()), Cells.num(r.gpuBytes()), Cells.num(r.map50(), 4),
                         Cells.num(r.map5095(), 4)));
             }
         }

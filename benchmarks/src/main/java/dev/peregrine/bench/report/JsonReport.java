@@ -51,7 +51,7 @@ public final class JsonReport {
             num(stages, "infer", r.stages().inferMs());
             num(o, "file_bytes", r.fileBytes());
             num(o, "load_ms", r.loadMillis());
-            num(o, "native_rss_delta_bytes", r.rssDeltaBytes());
+            num(o, "ram_delta_bytes", r.ramDeltaBytes());
             num(o, "gpu_bytes", r.gpuBytes());
             num(o, "map50", r.map50());
             num(o, "map50_95", r.map5095());
@@ -135,7 +135,7 @@ public final class JsonReport {
                     RowStatus.valueOf(o.path("status").asText()), o.path("reason").asText(), o.path("images").asLong(),
                     dbl(o.path("seconds")), dbl(o.path("images_per_s")), latency(o.path("latency_ms")),
                     new StageMillis(dbl(st.path("decode")), dbl(st.path("letterbox")), dbl(st.path("infer"))),
-                    lng(o.path("file_bytes")), nullableDbl(o.path("load_ms")), lng(o.path("native_rss_delta_bytes")),
+                    lng(o.path("file_bytes")), nullableDbl(o.path("load_ms")), lng(o.path("ram_delta_bytes")),
                     lng(o.path("gpu_bytes")), nullableDbl(o.path("map50")), nullableDbl(o.path("map50_95"))));
         }
         List<ComparisonRow> comparisons = new ArrayList<>();

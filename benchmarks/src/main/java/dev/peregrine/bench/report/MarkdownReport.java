@@ -86,10 +86,11 @@ public final class MarkdownReport {
             return;
         }
         sb.append("End to end: encoded image bytes in memory → decode → letterbox → tensor → engine → decode + NMS "
-                + "→ boxes in original-image pixels, one thread. Latency is per batch call. Native RSS Δ: growth of "
-                + "RssAnon minus the Java heap from before loading the model to after its last batch.\n\n");
+                + "→ boxes in original-image pixels, one thread; formats alternate in rounds at each batch size. Latency "
+                + "is per batch call. RAM Δ / GPU Δ: growth of RssAnon / GPU memory of a fresh JVM from before "
+                + "opening the model to after three batches of the largest size.\n\n");
         sb.append("| format | batch | images/s | p50 ms | p90 ms | p99 ms | decode ms/img | letterbox ms/img "
-                + "| infer+NMS ms/img | file MiB | load ms | native RSS Δ MiB | GPU Δ MiB | mAP50 | mAP50-95 |\n");
+                + "| infer+NMS ms/img | file MiB | load ms | RAM Δ MiB | GPU Δ MiB | mAP50 | mAP50-95 |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchRow r : rows) {
             if (r.status() != RowStatus.OK) {
@@ -105,7 +106,7 @@ public final class MarkdownReport {
                     .append(Cells.num(r.stages().inferMs(), 2)).append(" | ")
                     .append(Cells.md(Cells.mib(r.fileBytes()))).append(" | ")
                     .append(Cells.md(Cells.num(r.loadMillis(), 0))).append(" | ")
-                    .append(Cells.md(Cells.mib(r.rssDeltaBytes()))).append(" | ")
+                    .append(Cells.md(Cells.mib(r.ramDeltaBytes()))).append(" | ")
                     .append(Cells.md(Cells.mib(r.gpuBytes()))).append(" | ")
                     .append(Cells.md(Cells.num(r.map50(), 4))).append(" | ")
                     .append(Cells.md(Cells.num(r.map5095(), 4))).append(" |\n");

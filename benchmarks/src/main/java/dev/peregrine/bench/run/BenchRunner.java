@@ -2,7 +2,6 @@ package dev.peregrine.bench.run;
 
 import dev.peregrine.bench.BenchFormat;
 import dev.peregrine.bench.OptionParsers;
-import dev.peregrine.bench.ProcessMemory;
 import dev.peregrine.bench.report.Agreement;
 import dev.peregrine.bench.report.BenchReport;
 import dev.peregrine.bench.report.BenchRow;
@@ -22,27 +21,36 @@ import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.ort.OrtOptions;
 import dev.peregrine.engines.pipeline.YoloDetector;
-import dev.peregrine.engines.trt.GpuMemoryProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs a whole {@code peregrine bench}: every format x batch end to end, the bare ONNX Runtime baseline, Peregrine
- * at the pre-process + run stage, peers, agreement with reference predictions and mAP, and assembles the
- * {@link BenchReport}. Formats and configurations that cannot run become rows with a reason; only bad options or
- * unreadable inputs end the run with an exception.
+ * Runs a whole {@code peregrine bench} and assembles the {@link BenchReport}:
+ * <ol>
+ *   <li>produces every format's model file ({@link ModelArtifacts});</li>
+ *   <li>measures each format's memory in a fresh JVM ({@link MemoryProbe});</li>
+ *   <li>opens all formats and measures them end to end at every batch in alternating rounds
+ *       ({@link Interleaved}), so that formats measured on a shared machine see the same load;</li>
+ *   <li>mAP on {@code --data} and agreement with {@code --reference} per format;</li>
+ *   <li>the comparison on the FP32 ONNX: bare ONNX Runtime {@code session.run}, Peregrine end to end and at the
+ *       decode + pre-process + run stage, and the peers, again alternating.</li>
+ * </ol>
+ * Formats and configurations that cannot run become rows with a reason; only bad options or unreadable inputs end
+ * the run with an exception.
  */
 public final class BenchRunner {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BenchRunner.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BenchRunner.class);
     /** Ultralytics' predict settings: what Peregrine serves and what DJL is configured with. */
     private static final DetectOptions PREDICT = DetectOptions.defaults();
 
@@ -91,18 +99,17 @@ public final class BenchRunner {
         }
         progress.stage("reading images from " + s.imageSource());
         List<EncodedImage> images = BenchImages.load(s.imageSource(), s.maxImages());
+        Path firstImage = BenchImages.files(s.imageSource()).get(0);
         ReferenceCheck check = s.reference() == null ? null
                 : new ReferenceCheck(ReferencePredictions.read(s.reference()), s.imageSource());
         ModelArtifacts artifacts = new ModelArtifacts(s.model(), s.imgsz(), s.out().resolve("models"), s.device(),
                 s.maxBatch(), s.calibration(), progress);
-        for (BenchFormat f : s.formats()) {
-            measureFormat(f, artifacts.forFormat(f), images, check);
-        }
-        Artifact fp32 = artifacts.forFormat(BenchFormat.ONNX_FP32);
+        measureFormats(artifacts, images, firstImage, check);
         if (s.device().kind() != Device.Kind.CPU) {
-            notes.add("baselines and peers run on the CPU only; skipped on " + s.device());
+            notes.add("the baseline and peer comparison run on the CPU only; not run on " + s.device());
             return;
         }
+        Artifact fp32 = artifacts.forFormat(BenchFormat.ONNX_FP32);
         if (!fp32.available()) {
             notes.add("no onnx-fp32 model, so no baseline or peer comparison: " + fp32.skipReason());
             return;
@@ -110,17 +117,66 @@ public final class BenchRunner {
         compare(fp32.file(), images, check, versions);
     }
 
-    /** Measures one format at every batch size, with its load time, memory, agreement and mAP. */
-    private void measureFormat(BenchFormat f, Artifact a, List<EncodedImage> images, ReferenceCheck check) {
-        if (!a.available()) {
-            s.batches().forEach(b -> rows.add(BenchRow.notRun(f.id(), b, RowStatus.SKIPPED, a.skipReason(), null)));
-            progress.result(String.format(Locale.ROOT, "%-10s skipped: %s", f.id(), a.skipReason()));
-            return;
+    /** A format whose model is open and warmed up. */
+    private record OpenFormat(BenchFormat format, YoloDetector detector, PipelineBench bench, Long fileBytes,
+            double loadMillis, MemoryProbe.Footprint memory) {
+    }
+
+    /** Every format at every batch, alternating between formats, plus memory, mAP and agreement per format. */
+    private void measureFormats(ModelArtifacts artifacts, List<EncodedImage> images, Path firstImage,
+            ReferenceCheck check) {
+        Map<BenchFormat, Artifact> ready = new LinkedHashMap<>();
+        for (BenchFormat f : s.formats()) {
+            Artifact a = artifacts.forFormat(f);
+            if (a.available()) {
+                ready.put(f, a);
+            } else {
+                notRun(f, RowStatus.SKIPPED, a.skipReason(), null);
+            }
         }
+        Map<BenchFormat, MemoryProbe.Footprint> memory = new LinkedHashMap<>();
+        for (var e : ready.entrySet()) {
+            memory.put(e.getKey(), memory(e.getKey(), e.getValue().file(), firstImage));
+        }
+        List<OpenFormat> open = new ArrayList<>();
+        try {
+            for (var e : ready.entrySet()) {
+                OpenFormat o = open(e.getKey(), e.getValue(), images, memory.get(e.getKey()));
+                if (o != null) {
+                    open.add(o);
+                }
+            }
+            int rounds = Interleaved.rounds(s.duration());
+            for (int b : s.batches()) {
+                measureBatch(open, b, rounds);
+            }
+            for (OpenFormat o : open) {
+                double[] map = map(o);
+                if (map != null) {
+                    for (int i = 0; i < rows.size(); i++) {
+                        if (rows.get(i).format().equals(o.format().id())) {
+                            rows.set(i, rows.get(i).withMap(map[0], map[1]));
+                        }
+                    }
+                }
+                if (check != null) {
+                    progress.stage(o.format().id() + ": comparing detections with " + s.reference().getFileName());
+                    DetectOptions opts = check.reference().options();
+                    agreements.add(check.check("peregrine " + o.format().id(), "",
+                            bytes -> o.detector().detect(bytes, opts)));
+                }
+            }
+        } finally {
+            open.forEach(o -> o.detector().close());
+        }
+        rows.sort(Comparator.comparingInt((BenchRow r) -> s.formats().indexOf(BenchFormat.parseOrNull(r.format())))
+                .thenComparingInt(r -> s.batches().indexOf(r.batch())));
+    }
+
+    /** Opens and warms up a format; on failure records its rows and returns null. */
+    private OpenFormat open(BenchFormat f, Artifact a, List<EncodedImage> images, MemoryProbe.Footprint memory) {
         Long fileBytes = size(a.file());
         progress.stage("loading " + f.id() + " (" + a.file().getFileName() + ")");
-        OptionalLong rssBefore = nativeMemory();
-        long gpuBefore = gpuUsedBytes();
         long t0 = System.nanoTime();
         YoloDetector detector;
         try {
@@ -129,71 +185,87 @@ public final class BenchRunner {
                     f.runtime() == BenchFormat.Runtime.ONNX ? OrtOptions.defaults().withIntraOpThreads(s.threads())
                             : null));
         } catch (PeregrineException e) {
-            RowStatus st = e.code() == ErrorCode.UNAVAILABLE ? RowStatus.SKIPPED : RowStatus.FAILED;
-            s.batches().forEach(b -> rows.add(BenchRow.notRun(f.id(), b, st, e.getMessage(), fileBytes)));
-            progress.result(String.format(Locale.ROOT, "%-10s %s: %s", f.id(), st.name().toLowerCase(Locale.ROOT),
-                    e.getMessage()));
-            return;
+            notRun(f, e.code() == ErrorCode.UNAVAILABLE ? RowStatus.SKIPPED : RowStatus.FAILED, e.getMessage(),
+                    fileBytes);
+            return null;
         }
         double loadMs = (System.nanoTime() - t0) / 1e6;
-        try (detector) {
-            measureOpenFormat(f, detector, images, check, fileBytes, loadMs, rssBefore, gpuBefore);
-        }
-    }
-
-    private void measureOpenFormat(BenchFormat f, YoloDetector detector, List<EncodedImage> images,
-            ReferenceCheck check, Long fileBytes, double loadMs, OptionalLong rssBefore, long gpuBefore) {
-        ModelInfo info = detector.info();
-        if (f == BenchFormat.ONNX_FP32) {
-            fp32Info = info;
-        }
-        String mismatch = imgszMismatch(info);
-        if (mismatch != null) {
-            s.batches().forEach(b -> rows.add(BenchRow.notRun(f.id(), b, RowStatus.FAILED, mismatch, fileBytes)));
-            return;
-        }
+        String mismatch = imgszMismatch(detector.info());
         try {
+            if (mismatch != null) {
+                throw PeregrineException.badInput(mismatch);
+            }
             progress.stage(f.id() + ": warming up");
             detector.warmUp();
         } catch (PeregrineException e) {
-            s.batches().forEach(b -> rows.add(BenchRow.notRun(f.id(), b, RowStatus.FAILED, "warm-up failed: "
-                    + e.getMessage(), fileBytes)));
+            detector.close();
+            notRun(f, RowStatus.FAILED, (mismatch == null ? "warm-up failed: " : "") + e.getMessage(), fileBytes);
+            return null;
+        }
+        if (f == BenchFormat.ONNX_FP32) {
+            fp32Info = detector.info();
+        }
+        return new OpenFormat(f, detector, new PipelineBench(detector, images, PREDICT), fileBytes, loadMs, memory);
+    }
+
+    /** All open formats at batch {@code b}, alternating. */
+    private void measureBatch(List<OpenFormat> open, int b, int rounds) {
+        List<Subject> subjects = new ArrayList<>();
+        List<OpenFormat> measured = new ArrayList<>();
+        for (OpenFormat o : open) {
+            if (!o.detector().info().dynamicBatch() && b > o.detector().maxBatch()) {
+                String reason = "the model has a fixed batch of " + o.detector().maxBatch()
+                        + " (a .pt is exported with a dynamic batch)";
+                progress.result(String.format(Locale.ROOT, "%-10s batch %-3d skipped: %s", o.format().id(), b,
+                        reason));
+                rows.add(figures(BenchRow.notRun(o.format().id(), b, RowStatus.SKIPPED, reason, null), o));
+                continue;
+            }
+            subjects.add(o.bench().subject("peregrine", o.format().id(), b));
+            measured.add(o);
+        }
+        if (subjects.isEmpty()) {
             return;
         }
-        int first = rows.size();
-        PipelineBench bench = new PipelineBench(detector, images, PREDICT);
-        for (int b : s.batches()) {
-            rows.add(measureBatch(f, b, detector, bench, fileBytes));
-        }
-        OptionalLong rssAfter = nativeMemory();
-        Long rssDelta = rssBefore.isPresent() && rssAfter.isPresent()
-                ? rssAfter.getAsLong() - rssBefore.getAsLong() : null;
-        long gpuAfter = gpuUsedBytes();
-        Long gpuDelta = gpuBefore >= 0 && gpuAfter >= 0 ? gpuAfter - gpuBefore : null;
-        double[] map = map(f, detector);
-        for (int i = first; i < rows.size(); i++) {
-            BenchRow r = rows.get(i).withFormatFigures(fileBytes, loadMs, rssDelta, gpuDelta);
-            rows.set(i, map == null ? r : r.withMap(map[0], map[1]));
-        }
-        if (check != null) {
-            progress.stage(f.id() + ": comparing detections with " + s.reference().getFileName());
-            DetectOptions opts = check.reference().options();
-            agreements.add(check.check("peregrine " + f.id(), "", bytes -> detector.detect(bytes, opts)));
+        progress.stage("formats at batch " + b + ": " + rounds + " alternating round(s) of "
+                + OptionParsers.format(s.duration().dividedBy(rounds)) + " per format");
+        List<Interleaved.Outcome> outcomes = Interleaved.outcomes(subjects, s.warmUp(), s.duration(), rounds,
+                progress);
+        for (int i = 0; i < outcomes.size(); i++) {
+            OpenFormat o = measured.get(i);
+            Interleaved.Outcome out = outcomes.get(i);
+            if (out.failure() != null) {
+                rows.add(figures(BenchRow.notRun(o.format().id(), b, RowStatus.FAILED, out.failure(), null), o));
+                continue;
+            }
+            TimedLoop.Result r = out.result();
+            rows.add(figures(new BenchRow(o.format().id(), b, RowStatus.OK, "", r.images(), r.seconds(),
+                    r.imagesPerSecond(), r.latency(), o.bench().stages(b, r.images()), null, null, null, null, null,
+                    null), o));
         }
     }
 
-    private BenchRow measureBatch(BenchFormat f, int b, YoloDetector detector, PipelineBench bench, Long fileBytes) {
-        if (!detector.info().dynamicBatch() && b > detector.maxBatch()) {
-            String reason = "the model has a fixed batch of " + detector.maxBatch()
-                    + " (a .pt is exported with a dynamic batch)";
-            progress.result(String.format(Locale.ROOT, "%-10s batch %-3d skipped: %s", f.id(), b, reason));
-            return BenchRow.notRun(f.id(), b, RowStatus.SKIPPED, reason, fileBytes);
-        }
+    /** The row with its format's file size, load time and memory. */
+    private static BenchRow figures(BenchRow row, OpenFormat o) {
+        MemoryProbe.Footprint m = o.memory();
+        return row.withFormatFigures(o.fileBytes(), o.loadMillis(), m == null ? null : m.ramBytes(),
+                m == null ? null : m.gpuBytes());
+    }
+
+    private void notRun(BenchFormat f, RowStatus status, String reason, Long fileBytes) {
+        s.batches().forEach(b -> rows.add(BenchRow.notRun(f.id(), b, status, reason, fileBytes)));
+        progress.result(String.format(Locale.ROOT, "%-10s %s: %s", f.id(), status.name().toLowerCase(Locale.ROOT),
+                reason));
+    }
+
+    /** The format's memory from a fresh JVM, or null (noted) when the probe fails. */
+    private MemoryProbe.Footprint memory(BenchFormat f, Path file, Path image) {
+        progress.stage(f.id() + ": memory of a fresh JVM running it at batch " + s.maxBatch());
         try {
-            return bench.measure(f.id(), b, s.warmUp(), s.duration(), progress);
-        } catch (Exception e) {
-            progress.result(String.format(Locale.ROOT, "%-10s batch %-3d failed: %s", f.id(), b, e));
-            return BenchRow.notRun(f.id(), b, RowStatus.FAILED, String.valueOf(e.getMessage()), fileBytes);
+            return MemoryProbe.measure(file, s.device(), s.maxBatch(), s.effectiveThreads(), image);
+        } catch (PeregrineException e) {
+            notes.add(f.id() + ": " + e.getMessage());
+            return null;
         }
     }
 
@@ -232,7 +304,7 @@ public final class BenchRunner {
                         + OptionParsers.format(s.duration().dividedBy(rounds)) + " per subject");
                 List<Subject> subjects = new ArrayList<>();
                 subjects.add(ort.subject(b, h, w));
-                subjects.add(e2e.subject(b));
+                subjects.add(e2e.subject("peregrine", "YoloDetector", b));
                 if (!peers.isEmpty()) {
                     subjects.add(stage.subject(b));
                 }
@@ -255,6 +327,19 @@ public final class BenchRunner {
         }
     }
 
+    /** Starts DJL before Peregrine touches ONNX Runtime (see {@link PeerFactory#initialise()}). */
+    private void initialiseDjl() {
+        progress.stage("starting DJL's engines (offline)");
+        try {
+            djl.initialise();
+            notes.add("DJL's ONNX Runtime engine insists on creating the process-wide OrtEnvironment itself (with "
+                    + "threading options; ONNX Runtime refuses once one exists), so bench starts DJL first when "
+                    + "--peer djl is given. Peregrine's sessions keep their own per-session thread pools.");
+        } catch (RuntimeException | LinkageError e) {
+            notes.add("DJL could not start: " + causes(e));
+        }
+    }
+
     private Peer openPeer(String name, Path onnx, List<EncodedImage> images, Map<String, String> versions) {
         if (!name.equals("djl")) {
             notes.add("unknown peer '" + name + "' ignored");
@@ -274,19 +359,6 @@ public final class BenchRunner {
         }
     }
 
-    /** Starts DJL before Peregrine touches ONNX Runtime (see {@link PeerFactory#initialise()}). */
-    private void initialiseDjl() {
-        progress.stage("starting DJL's engines (offline)");
-        try {
-            djl.initialise();
-            notes.add("DJL's ONNX Runtime engine insists on creating the process-wide OrtEnvironment itself (with "
-                    + "threading options; ONNX Runtime refuses once one exists), so bench starts DJL first when "
-                    + "--peer djl is given. Peregrine's sessions keep their own per-session thread pools.");
-        } catch (RuntimeException | LinkageError e) {
-            notes.add("DJL could not start: " + causes(e));
-        }
-    }
-
     /** {@code e} and its causes, one after the other, for a report cell. */
     static String causes(Throwable e) {
         StringBuilder sb = new StringBuilder(e.toString());
@@ -296,37 +368,19 @@ public final class BenchRunner {
         return sb.toString();
     }
 
-    /** {@link ProcessMemory#nativeResidentBytes()} after a collection, so that garbage does not count. */
-    private static OptionalLong nativeMemory() {
-        System.gc();
-        return ProcessMemory.nativeResidentBytes();
-    }
-
-    /**
-     * GPU memory in use for a CUDA run ({@link GpuMemoryProbe}: this process's use when NVML knows it, else the
-     * device's), -1 on the CPU or when unknown.
-     */
-    private long gpuUsedBytes() {
-        if (s.device().kind() != Device.Kind.CUDA) {
-            return -1;
-        }
-        try (GpuMemoryProbe probe = GpuMemoryProbe.open(s.device().index())) {
-            return probe.usedBytes();
-        }
-    }
-
     /** mAP50 and mAP50-95 of the format on {@code --data}, or null (not asked, or failed: noted). */
-    private double[] map(BenchFormat f, YoloDetector detector) {
+    private double[] map(OpenFormat o) {
         if (s.data() == null) {
             return null;
         }
+        String id = o.format().id();
         try {
-            progress.stage(f.id() + ": mAP on " + s.data() + " (Ultralytics val settings)");
-            double[] map = MapEvaluation.evaluate(detector, s.data(), s.maxBatch(), progress);
-            progress.result(String.format(Locale.ROOT, "%-10s mAP50 %.4f  mAP50-95 %.4f", f.id(), map[0], map[1]));
+            progress.stage(id + ": mAP on " + s.data() + " (Ultralytics val settings)");
+            double[] map = MapEvaluation.evaluate(o.detector(), s.data(), s.maxBatch(), progress);
+            progress.result(String.format(Locale.ROOT, "%-10s mAP50 %.4f  mAP50-95 %.4f", id, map[0], map[1]));
             return map;
         } catch (PeregrineException e) {
-            notes.add(f.id() + ": mAP failed: " + e.getMessage());
+            notes.add(id + ": mAP failed: " + e.getMessage());
             return null;
         }
     }
@@ -345,11 +399,15 @@ public final class BenchRunner {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("duration", OptionParsers.format(s.duration()));
         m.put("warmup", OptionParsers.format(s.warmUp()));
+        m.put("rounds", Integer.toString(Interleaved.rounds(s.duration())));
         m.put("batches", s.batches().toString());
         m.put("formats", s.formats().toString());
         m.put("ort_intra_op_threads", Integer.toString(s.effectiveThreads()));
         if (s.imageSource() != null) {
             m.put("images", s.imageSource().toString());
+        }
+        if (s.calibration() != null) {
+            m.put("int8_calibration", s.calibration().toString());
         }
         if (fp32Info != null) {
             m.put("input", fp32Info.inputHeight() + "x" + fp32Info.inputWidth());

@@ -27,8 +27,33 @@ public final class Interleaved {
         return (int) Math.max(1, Math.min(10, slices));
     }
 
-    /** Runs the subjects; returns one row per subject, in their order. */
+    /**
+     * What one subject gave.
+     *
+     * @param subject the subject
+     * @param result  its figures, null when it failed
+     * @param failure why it failed (the exception and its causes), null when it did not
+     */
+    public record Outcome(Subject subject, TimedLoop.Result result, String failure) {
+    }
+
+    /** Runs the subjects; returns one comparison row per subject, in their order. */
     public static List<ComparisonRow> run(List<Subject> subjects, Duration warmUp, Duration duration, int rounds,
+            BenchProgress progress) {
+        List<ComparisonRow> out = new ArrayList<>();
+        for (Outcome o : outcomes(subjects, warmUp, duration, rounds, progress)) {
+            Subject s = o.subject();
+            out.add(o.failure() != null
+                    ? ComparisonRow.notRun(s.subject(), s.variant(), s.stage(), s.batch(), RowStatus.FAILED,
+                            o.failure())
+                    : new ComparisonRow(s.subject(), s.variant(), s.stage(), s.batch(), RowStatus.OK, "",
+                            o.result().imagesPerSecond(), o.result().latency()));
+        }
+        return out;
+    }
+
+    /** Runs the subjects; returns one outcome per subject, in their order. */
+    public static List<Outcome> outcomes(List<Subject> subjects, Duration warmUp, Duration duration, int rounds,
             BenchProgress progress) {
         int n = subjects.size();
         TimedLoop.Accumulator[] acc = new TimedLoop.Accumulator[n];
@@ -60,20 +85,18 @@ public final class Interleaved {
                 }
             }
         }
-        List<ComparisonRow> out = new ArrayList<>(n);
+        List<Outcome> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Subject s = subjects.get(i);
             if (failure[i] != null) {
                 progress.result(String.format(Locale.ROOT, "%-54s failed: %s", label(s), failure[i]));
-                out.add(ComparisonRow.notRun(s.subject(), s.variant(), s.stage(), s.batch(), RowStatus.FAILED,
-                        failure[i]));
+                out.add(new Outcome(s, null, failure[i]));
                 continue;
             }
             TimedLoop.Result res = acc[i].result();
             progress.result(String.format(Locale.ROOT, "%-54s %8.1f images/s  p50 %8.2f ms  p99 %8.2f ms",
                     label(s), res.imagesPerSecond(), res.latency().p50Ms(), res.latency().p99Ms()));
-            out.add(new ComparisonRow(s.subject(), s.variant(), s.stage(), s.batch(), RowStatus.OK, "",
-                    res.imagesPerSecond(), res.latency()));
+            out.add(new Outcome(s, res, null));
         }
         return out;
     }

@@ -1,33 +1,31 @@
 package dev.peregrine.bench.run;
 
-import dev.peregrine.bench.report.BenchRow;
-import dev.peregrine.bench.report.RowStatus;
+import dev.peregrine.bench.report.Stage;
 import dev.peregrine.bench.report.StageMillis;
 import dev.peregrine.engines.DetectOptions;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.image.ImageDecoder;
 import dev.peregrine.engines.image.LetterboxedImage;
 import dev.peregrine.engines.pipeline.YoloDetector;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Measures Peregrine's detector end to end at one batch size: each call takes the next {@code batch} encoded
- * images (cycling through the set), decodes and letterboxes them exactly as {@link YoloDetector#prepare} does
- * (split here only to time the two steps apart) and runs {@link YoloDetector#detect} on the batch (tensor fill,
- * engine, decoding and NMS).
+ * Peregrine's detector end to end, as a timed call: each call takes the next {@code batch} encoded images
+ * (cycling through the set), decodes and letterboxes them exactly as {@link YoloDetector#prepare} does (split here
+ * only to time the two steps apart) and runs {@link YoloDetector#detect} on the batch (tensor fill, engine,
+ * decoding and NMS). Measured calls add their stage times to per-batch totals, read with {@link #stages}.
+ * Not thread-safe: one measuring thread.
  */
 public final class PipelineBench {
     private final YoloDetector detector;
     private final List<EncodedImage> images;
     private final DetectOptions options;
+    private final Map<Integer, long[]> stageNanos = new HashMap<>();
     private int next;
-    private long decodeNanos;
-    private long letterboxNanos;
-    private long inferNanos;
 
     /**
      * @param detector an open detector whose max batch covers the batches measured
@@ -43,35 +41,20 @@ public final class PipelineBench {
         this.options = options;
     }
 
-    /**
-     * Measures {@code batch}.
-     *
-     * @param format format id for the row
-     * @throws PeregrineException when an image or the engine fails (the caller records the row as failed)
-     */
-    public BenchRow measure(String format, int batch, Duration warmUp, Duration duration, BenchProgress progress)
-            throws Exception {
-        decodeNanos = 0;
-        letterboxNanos = 0;
-        inferNanos = 0;
-        String label = format + " batch " + batch;
-        TimedLoop.Result r = TimedLoop.run(label, warmUp, duration, measured -> call(batch, measured), progress);
-        double n = r.images();
-        StageMillis stages = new StageMillis(decodeNanos / 1e6 / n, letterboxNanos / 1e6 / n, inferNanos / 1e6 / n);
-        progress.result(String.format(Locale.ROOT, "%-10s batch %-3d %8.1f images/s  p50 %7.2f ms  p99 %7.2f ms  "
-                + "(decode %.2f + letterbox %.2f + infer %.2f ms/img)", format, batch, r.imagesPerSecond(),
-                r.latency().p50Ms(), r.latency().p99Ms(), stages.decodeMs(), stages.letterboxMs(), stages.inferMs()));
-        return new BenchRow(format, batch, RowStatus.OK, "", r.images(), r.seconds(), r.imagesPerSecond(),
-                r.latency(), stages, null, null, null, null, null, null);
+    /** The end-to-end call at {@code batch} as a subject named {@code subject} / {@code variant}. */
+    public Subject subject(String subject, String variant, int batch) {
+        return new Subject(subject, variant, Stage.END_TO_END, batch, measured -> call(batch, measured));
     }
 
-    /** The end-to-end call at {@code batch} as a comparison subject (stage timings are not kept). */
-    public Subject subject(int batch) {
-        return new Subject("peregrine", "YoloDetector", dev.peregrine.bench.report.Stage.END_TO_END, batch,
-                measured -> call(batch, false));
+    /** Mean milliseconds per image of each stage over the measured calls at {@code batch}. */
+    public StageMillis stages(int batch, long images) {
+        long[] t = stageNanos.getOrDefault(batch, new long[3]);
+        double n = images;
+        return new StageMillis(t[0] / 1e6 / n, t[1] / 1e6 / n, t[2] / 1e6 / n);
     }
 
     private int call(int batch, boolean measured) throws PeregrineException {
+        long[] totals = stageNanos.computeIfAbsent(batch, b -> new long[3]);
         List<LetterboxedImage> prepared = new ArrayList<>(batch);
         int w = detector.info().inputWidth();
         int h = detector.info().inputHeight();
@@ -85,8 +68,8 @@ public final class PipelineBench {
                     prepared.add(LetterboxedImage.of(bgr, w, h));
                     long t2 = System.nanoTime();
                     if (measured) {
-                        decodeNanos += t1 - t0;
-                        letterboxNanos += t2 - t1;
+                        totals[0] += t1 - t0;
+                        totals[1] += t2 - t1;
                     }
                 } catch (PeregrineException e) {
                     throw new PeregrineException(e.code(), img.name() + ": " + e.getMessage(), e);
@@ -95,7 +78,7 @@ public final class PipelineBench {
             long t3 = System.nanoTime();
             detector.detect(prepared, options);
             if (measured) {
-                inferNanos += System.nanoTime() - t3;
+                totals[2] += System.nanoTime() - t3;
             }
             return batch;
         } finally {

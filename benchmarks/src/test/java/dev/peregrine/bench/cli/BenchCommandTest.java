@@ -51,7 +51,8 @@ class BenchCommandTest {
                 "onnx-fp32,onnx-fp16,onnx-int8,trt-fp16", "--batch", "1,2", "--duration", "1s", "--warmup", "0.2s", "--out",
                 out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("onnx-fp32  batch 1").contains("Report: ");
+        assertThat(r.out()).contains("peregrine [onnx-fp32] b1").contains("onnx-fp32  batch 2   skipped")
+                .contains("Report: ");
         for (String f : List.of("report.md", "results.csv", "results.json", "comparisons.csv", "throughput.png",
                 "memory.png")) {
             assertThat(out.resolve(f)).as(f).isRegularFile();
@@ -75,7 +76,7 @@ class BenchCommandTest {
         assertThat(first.path("images_per_s").asDouble()).isPositive();
         assertThat(first.path("latency_ms").path("p50").asDouble()).isPositive();
         assertThat(first.path("file_bytes").asLong()).isEqualTo(Files.size(model));
-        assertThat(first.path("native_rss_delta_bytes").isNumber()).isTrue();
+        assertThat(first.path("ram_delta_bytes").isNumber()).isTrue();
         assertThat(first.path("map50").isNull()).isTrue();
         assertThat(json.path("run").path("load_average_before")).hasSize(3);
         assertThat(StreamSupport.stream(json.path("comparisons").spliterator(), false)
