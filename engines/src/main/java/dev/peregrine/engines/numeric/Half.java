@@ -87,13 +87,13 @@ public final class Half {
         }
     }
 
-    /** Like {@link #fromFloat} but finite values beyond the FP16 range saturate to ±{@link #MAX} (weights). */
+    /**
+     * Like {@link #fromFloat} but finite values beyond the FP16 range saturate to ±{@link #MAX} (weights);
+     * infinities and NaN stay what they are.
+     */
     public static short fromFloatSaturating(float f) {
-        if (f > MAX) {
-            return fromFloat(MAX);
-        }
-        if (f < -MAX) {
-            return fromFloat(-MAX);
+        if (Float.isFinite(f) && Math.abs(f) > MAX) {
+            return fromFloat(Math.copySign(MAX, f));
         }
         return fromFloat(f);
     }
