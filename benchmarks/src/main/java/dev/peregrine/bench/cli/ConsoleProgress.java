@@ -32,8 +32,10 @@ final class ConsoleProgress implements BenchProgress {
 
     @Override
     public void measuring(String label, boolean warmUp, double elapsedSeconds, double totalSeconds, long images) {
-        String text = String.format(Locale.ROOT, "%s %s %.1f/%.1f s, %d images", label,
-                warmUp ? "warming up" : "measuring", elapsedSeconds, totalSeconds, images);
+        String text = totalSeconds > 0
+                ? String.format(Locale.ROOT, "%s %s %.1f/%.1f s, %d images", label, warmUp ? "warming up"
+                        : "measuring", elapsedSeconds, totalSeconds, images)
+                : String.format(Locale.ROOT, "%s: %.1f s, %d images", label, elapsedSeconds, images);
         if (interactive) {
             err.print("\r" + text + "    ");
             err.flush();

@@ -30,7 +30,7 @@ public interface BenchProgress {
      * @param label          what is measured ({@code onnx-fp32 batch 4})
      * @param warmUp         true during the warm-up
      * @param elapsedSeconds time spent in this phase so far
-     * @param totalSeconds   planned length of this phase
+     * @param totalSeconds   planned length of this phase, 0 when open-ended
      * @param images         images processed in this phase so far
      */
     void measuring(String label, boolean warmUp, double elapsedSeconds, double totalSeconds, long images);

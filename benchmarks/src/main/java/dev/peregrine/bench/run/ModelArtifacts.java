@@ -145,8 +145,9 @@ public final class ModelArtifacts {
                 int images = Math.min(options.calibSize(), source.images().size());
                 progress.stage("quantizing to INT8 (" + (uint8Activations ? "uint8" : "int8") + " activations), "
                         + "calibrating on " + images + " images of " + source.description());
-                result = PrecisionPasses.toInt8(base, source, options, (done, total) ->
-                        progress.measuring("INT8 calibration", false, done, total, done));
+                long start = System.nanoTime();
+                result = PrecisionPasses.toInt8(base, source, options, (done, total) -> progress.measuring(
+                        "INT8 calibration, " + total + " images", false, (System.nanoTime() - start) / 1e9, 0, done));
             }
             OnnxFiles.write(result, out);
             return Artifact.of(format, out);
