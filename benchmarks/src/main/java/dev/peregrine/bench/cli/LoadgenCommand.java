@@ -1,6 +1,7 @@
 package dev.peregrine.bench.cli;
 
 import dev.peregrine.bench.OptionParsers;
+import dev.peregrine.bench.loadgen.BareComparison;
 import dev.peregrine.bench.loadgen.LoadGenerator;
 import dev.peregrine.bench.loadgen.LoadgenReport;
 import dev.peregrine.bench.loadgen.LoadgenSettings;
@@ -9,7 +10,12 @@ import dev.peregrine.bench.loadgen.StepResult;
 import dev.peregrine.bench.run.BenchImages;
 import dev.peregrine.bench.run.EncodedImage;
 import dev.peregrine.bench.run.SystemInfo;
+import dev.peregrine.engines.Detector;
+import dev.peregrine.engines.Device;
 import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.server.batch.BatchPolicy;
+import dev.peregrine.server.model.DefaultModelLoader;
+import dev.peregrine.server.model.ModelSpec;
 import dev.peregrine.server.cli.PeregrineSubcommand;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -26,11 +32,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code peregrine loadgen}: sends detect requests to a running Peregrine server at stepped concurrency (or a
  * fixed rate) and reports per step throughput, latency percentiles, errors by status and the server's batch-size
- * histogram and queue time read from {@code /metrics}.
+ * histogram and queue time read from {@code /metrics}. With {@code --compare-bare MODEL} it also measures the
+ * server at concurrency 1 against the bare detector on the same model in this process ({@link BareComparison}).
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true,
         description = "Load-test a running Peregrine server (loopback only unless --allow-remote).")
 public final class LoadgenCommand implements Callable<Integer>, PeregrineSubcommand {
+    /** {@code peregrine serve}'s default --max-batch: the bare detector is opened as the server opens it. */
+    static final int SERVE_MAX_BATCH = 8;
     /** Most virtual users of one closed-loop step. */
     static final int MAX_CONCURRENCY = 1024;
 
@@ -60,6 +69,15 @@ public final class LoadgenCommand implements Callable<Integer>, PeregrineSubcomm
             + "(default: ${DEFAULT-VALUE}).")
     String duration;
 
+    @Option(names = "--warmup", defaultValue = "3s", description = "Uncounted warm-up before each closed-loop step "
+            + "and each side of --compare-bare (default: ${DEFAULT-VALUE}; 0s for none).")
+    String warmup;
+
+    @Option(names = "--compare-bare", paramLabel = "MODEL", description = "Also measure the server at concurrency 1 "
+            + "against the bare detector on this model file (the .pt or .onnx the server serves, opened as "
+            + "`peregrine serve` opens it) in this process, in alternating rounds of --duration in all.")
+    Path compareBare;
+
     @Option(names = "--max-requests", defaultValue = "100000", description = "Most requests per step "
             + "(default: ${DEFAULT-VALUE}).")
     long maxRequests;
@@ -83,25 +101,43 @@ public final class LoadgenCommand implements Callable<Integer>, PeregrineSubcomm
                 System.console() != null);
         List<Double> loadBefore = SystemInfo.loadAverages();
         List<StepResult> steps;
+        BareComparison.Result comparison = null;
         try (LoadGenerator gen = new LoadGenerator(settings, bodies)) {
             steps = gen.run(progress);
+            if (compareBare != null) {
+                comparison = compare(gen, bodies, settings, progress);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PeregrineException.badInput("interrupted");
         }
         progress.clear();
         stdout.print(LoadgenReport.table(steps));
+        if (comparison != null) {
+            stdout.print(LoadgenReport.comparisonText(comparison));
+        }
         for (StepResult s : steps) {
             if (!s.note().isEmpty()) {
                 stdout.println(s.label() + ": " + s.note());
             }
         }
         if (out != null) {
-            List<Path> files = LoadgenReport.write(settings, steps, loadBefore, SystemInfo.loadAverages(), out);
+            List<Path> files = LoadgenReport.write(settings, steps, comparison, loadBefore, SystemInfo.loadAverages(),
+                    out);
             stdout.println("Written: " + files);
         }
         stdout.flush();
         return 0;
+    }
+
+    private BareComparison.Result compare(LoadGenerator gen, List<EncodedImage> bodies, LoadgenSettings settings,
+            ConsoleProgress progress) throws PeregrineException {
+        progress.stage("opening " + compareBare + " in this process for the bare comparison");
+        ModelSpec spec = ModelSpec.forFile(compareBare, Device.CPU, BatchPolicy.defaults(SERVE_MAX_BATCH), 1);
+        try (Detector detector = DefaultModelLoader.standard().load(spec)) {
+            progress.stage("server at concurrency 1 against the bare detector, alternating");
+            return gen.compareBare(detector, bodies, settings.warmup(), settings.duration(), progress);
+        }
     }
 
     /** Checks and converts the options. */
@@ -128,11 +164,15 @@ public final class LoadgenCommand implements Callable<Integer>, PeregrineSubcomm
         }
         Duration d = OptionParsers.duration(duration, "--duration");
         Duration t = OptionParsers.duration(timeout, "--timeout");
+        Duration w = OptionParsers.duration(warmup, "--warmup");
         if (d.isZero() || t.isZero()) {
             throw PeregrineException.badInput("--duration and --timeout must be longer than 0");
         }
         Double r = rate == null ? null : OptionParsers.rate(rate, "--rate");
-        return new LoadgenSettings(uri, model, steps, r, d, maxRequests, t, "peregrine "
+        if (compareBare != null && !java.nio.file.Files.isRegularFile(compareBare)) {
+            throw PeregrineException.notFound("--compare-bare: model file not found: " + compareBare);
+        }
+        return new LoadgenSettings(uri, model, steps, r, w, d, maxRequests, t, "peregrine "
                 + BenchCommand.quoted(spec.commandLine().getParseResult().originalArgs(), "loadgen"));
     }
 }

@@ -1,15 +1,14 @@
 package dev.peregrine.bench.loadgen;
 
 import dev.peregrine.bench.LatencyRecorder;
-import dev.peregrine.bench.LatencyStats;
 import dev.peregrine.bench.run.BenchProgress;
 import dev.peregrine.bench.run.EncodedImage;
+import dev.peregrine.engines.Detector;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,8 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,21 +29,26 @@ import java.util.concurrent.locks.LockSupport;
  * Sends detect requests to a Peregrine server in steps, in the spirit of Triton's perf_analyzer: closed-loop steps
  * keep N requests in flight (each virtual user sends its next request when the previous one answered), an
  * open-loop step sends at a fixed rate whatever the server does. Every step is bounded by its duration and by a
- * request count; the last responses are awaited for at most the request timeout. Around each step the server's
- * {@code /metrics} are scraped, so that the batch sizes it formed and the queue time come with the client figures.
+ * request count; the last responses are awaited for at most the request timeout. A closed-loop step first runs a
+ * warm-up at the same concurrency that is not counted, so that neither the server's nor the client's code is
+ * measured before the JIT compiled it. Around each measured step the server's {@code /metrics} are scraped, so that
+ * the batch sizes it formed and the queue time come with the client figures.
  *
- * <p>Uses the JDK {@link HttpClient} (HTTP/1.1); images are sent as raw bodies with their media type.
+ * <p>Requests go through {@link DetectClient} (HTTP/1.1 keep-alive, raw image bodies with their media type). When
+ * the server reports its stage times, each answer's latency is also split into the detector's share (preprocess +
+ * inference) and the rest (HTTP, JSON, queueing, hand-overs), reported as {@link StepResult#outsideDetector()}.
  */
 public final class LoadGenerator implements AutoCloseable {
     /** Most requests an open-loop step keeps outstanding; beyond it a send is counted as {@code client-backlog}. */
     public static final int MAX_OUTSTANDING = 1024;
     /** Shortest timeout of a {@code /metrics} scrape. */
     static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(10);
+    private static final long PROGRESS_NANOS = 200_000_000L;
 
     private final LoadgenSettings settings;
     private final List<EncodedImage> images;
-    private final HttpClient client;
-    private final ExecutorService clientExecutor;
+    private final DetectClient client;
+    private final HttpClient scraper;
     private final AtomicInteger nextImage = new AtomicInteger();
 
     /**
@@ -58,9 +61,11 @@ public final class LoadGenerator implements AutoCloseable {
         }
         this.settings = settings;
         this.images = List.copyOf(images);
-        this.clientExecutor = Executors.newCachedThreadPool(daemon("loadgen-http"));
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.timeout()).executor(clientExecutor).build();
+        int connections = settings.rate() != null ? MAX_OUTSTANDING
+                : settings.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
+        this.client = new DetectClient(settings.detectUri(), connections, settings.timeout());
+        this.scraper = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(SCRAPE_TIMEOUT).build();
     }
 
     /** Runs every step the settings ask for. */
@@ -76,35 +81,95 @@ public final class LoadGenerator implements AutoCloseable {
         return out;
     }
 
-    /** Keeps {@code users} requests in flight for the step's duration or request budget. */
+    /**
+     * Measures the server at concurrency 1 against {@code detector} in this process, in alternating rounds (see
+     * {@link BareComparison}).
+     *
+     * @param detector an open detector on the model the server serves; not closed here
+     */
+    public BareComparison.Result compareBare(Detector detector, List<EncodedImage> bodies, Duration warmUp,
+            Duration duration, BenchProgress progress) {
+        return BareComparison.run(client, detector, bodies, warmUp, duration, progress);
+    }
+
+    /** The next body to send, cycling through the images. */
+    EncodedImage nextImage() {
+        return images.get(Math.floorMod(nextImage.getAndIncrement(), images.size()));
+    }
+
+    /** Keeps {@code users} requests in flight for the step's warm-up, then for its duration or request budget. */
     StepResult closedLoop(int users, BenchProgress progress) throws InterruptedException {
         String label = "concurrency " + users;
         progress.stage(label);
+        if (!settings.warmup().isZero()) {
+            closedPhase(label, true, users, settings.warmup(), Long.MAX_VALUE, new StepTally(), progress);
+        }
         Scrape before = scrape();
-        Tally tally = new Tally();
-        AtomicLong issued = new AtomicLong();
+        StepTally tally = new StepTally();
         long start = System.nanoTime();
-        long deadline = start + settings.duration().toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(users, daemon("loadgen-user"));
-        List<LatencyRecorder> recorders = new ArrayList<>();
-        for (int u = 0; u < users; u++) {
-            LatencyRecorder rec = new LatencyRecorder(1024);
-            recorders.add(rec);
-            pool.execute(() -> {
-                while (System.nanoTime() < deadline && issued.incrementAndGet() <= settings.maxRequests()) {
-                    long t0 = System.nanoTime();
-                    String outcome = sendBlocking();
-                    tally.count(outcome);
-                    if (outcome.equals("200")) {
-                        rec.add(System.nanoTime() - t0);
-                    }
-                }
+        closedPhase(label, false, users, settings.duration(), settings.maxRequests(), tally, progress);
+        long end = System.nanoTime();
+        return result(label, users, Double.NaN, tally, start, end, before);
+    }
+
+    private void closedPhase(String label, boolean warmUp, int users, Duration length, long budget, StepTally tally,
+            BenchProgress progress) throws InterruptedException {
+        long start = System.nanoTime();
+        ClosedLoop loop = new ClosedLoop(start + length.toNanos(), budget, users, tally);
+        loop.start();
+        long hardStop = start + length.toNanos() + settings.timeout().toNanos() + SCRAPE_TIMEOUT.toNanos();
+        while (!loop.finished.await(PROGRESS_NANOS, TimeUnit.NANOSECONDS)) {
+            long now = System.nanoTime();
+            progress.measuring(label, warmUp, (now - start) / 1e9, length.toNanos() / 1e9, tally.ok());
+            if (now > hardStop) {
+                break; // every request has its own timeout; this only guards against a stuck client
+            }
+        }
+        loop.stop();
+    }
+
+    /**
+     * Virtual users that each send their next request from the previous one's completion, on the client's event
+     * loop, until the deadline or the request budget.
+     */
+    private final class ClosedLoop {
+        private final long deadline;
+        private final long budget;
+        private final int users;
+        private final StepTally tally;
+        private final AtomicLong issued = new AtomicLong();
+        private final CountDownLatch finished;
+        private volatile boolean stopped;
+
+        ClosedLoop(long deadline, long budget, int users, StepTally tally) {
+            this.deadline = deadline;
+            this.budget = budget;
+            this.users = users;
+            this.tally = tally;
+            this.finished = new CountDownLatch(users);
+        }
+
+        void start() {
+            for (int u = 0; u < users; u++) {
+                next();
+            }
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        private void next() {
+            if (stopped || System.nanoTime() >= deadline || issued.incrementAndGet() > budget) {
+                finished.countDown();
+                return;
+            }
+            long t0 = System.nanoTime();
+            client.send(nextImage()).onComplete(ar -> {
+                tally.record(ar.result(), System.nanoTime() - t0);
+                next();
             });
         }
-        pool.shutdown();
-        awaitStep(pool, deadline, label, start, tally, progress);
-        long end = System.nanoTime();
-        return result(label, users, Double.NaN, tally, merge(recorders).stats(), start, end, before);
     }
 
     /** Sends at {@code rate} requests per second for the step's duration or request budget. */
@@ -112,8 +177,7 @@ public final class LoadGenerator implements AutoCloseable {
         String label = String.format(Locale.ROOT, "rate %.1f/s", rate);
         progress.stage(label);
         Scrape before = scrape();
-        Tally tally = new Tally();
-        LatencyRecorder latencies = new LatencyRecorder(1024);
+        StepTally tally = new StepTally();
         Semaphore outstanding = new Semaphore(MAX_OUTSTANDING);
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         long start = System.nanoTime();
@@ -134,25 +198,17 @@ public final class LoadGenerator implements AutoCloseable {
                 continue;
             }
             // Latency from the intended send time, so that a slow server cannot hide queueing (coordinated omission).
-            inFlight.add(client.sendAsync(request(), HttpResponse.BodyHandlers.discarding())
-                    .handle((resp, err) -> {
-                        String outcome = outcome(resp, err);
-                        tally.count(outcome);
-                        if (outcome.equals("200")) {
-                            synchronized (latencies) {
-                                latencies.add(System.nanoTime() - intended);
-                            }
-                        }
-                        outstanding.release();
-                        return null;
-                    }));
-            if (System.nanoTime() - lastReport > 200_000_000L) {
+            inFlight.add(client.send(nextImage()).onComplete(ar -> {
+                tally.record(ar.result(), System.nanoTime() - intended);
+                outstanding.release();
+            }).toCompletionStage().toCompletableFuture());
+            if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
                 lastReport = System.nanoTime();
                 progress.measuring(label, false, (lastReport - start) / 1e9, settings.duration().toSeconds(),
                         tally.ok());
             }
         }
-        long waitUntil = System.nanoTime() + settings.timeout().toNanos();
+        long waitUntil = System.nanoTime() + settings.timeout().toNanos() + SCRAPE_TIMEOUT.toNanos();
         for (CompletableFuture<?> f : inFlight) {
             long left = waitUntil - System.nanoTime();
             if (left <= 0) {
@@ -161,39 +217,19 @@ public final class LoadGenerator implements AutoCloseable {
             try {
                 f.get(left, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // counted by the handler, or abandoned below
+                // every send completes with an outcome; a late one is counted as abandoned below
             }
         }
         long abandoned = inFlight.stream().filter(f -> !f.isDone()).count();
-        inFlight.forEach(f -> f.cancel(true));
         for (long i = 0; i < abandoned; i++) {
             tally.count("abandoned");
         }
         long end = System.nanoTime();
-        LatencyStats stats;
-        synchronized (latencies) {
-            stats = latencies.stats();
-        }
-        return result(label, 0, rate, tally, stats, start, end, before);
+        return result(label, 0, rate, tally, start, end, before);
     }
 
-    private void awaitStep(ExecutorService pool, long deadline, String label, long start, Tally tally,
-            BenchProgress progress) throws InterruptedException {
-        long hardStop = deadline + settings.timeout().toNanos();
-        while (!pool.awaitTermination(200, TimeUnit.MILLISECONDS)) {
-            long now = System.nanoTime();
-            progress.measuring(label, false, (now - start) / 1e9, settings.duration().toNanos() / 1e9, tally.ok());
-            if (now > hardStop) {
-                // Users stuck past the request timeout: interrupt them rather than overrun the step's bound.
-                pool.shutdownNow();
-                pool.awaitTermination(5, TimeUnit.SECONDS);
-                break;
-            }
-        }
-    }
-
-    private StepResult result(String label, int users, double rate, Tally tally, LatencyStats latencies,
-            long start, long end, Scrape before) {
+    private StepResult result(String label, int users, double rate, StepTally tally, long start, long end,
+            Scrape before) {
         Scrape after = scrape();
         ServerSideFigures server = null;
         String note = "";
@@ -203,45 +239,11 @@ public final class LoadGenerator implements AutoCloseable {
             note = "server metrics unavailable: " + (before.error() != null ? before.error() : after.error());
         }
         double seconds = (end - start) / 1e9;
-        return new StepResult(label, users, rate, tally.sent(), tally.ok(), seconds, tally.ok() / seconds,
-                latencies, tally.snapshot(), server, note);
-    }
-
-    /** One blocking request; returns its outcome. */
-    private String sendBlocking() {
-        try {
-            HttpResponse<Void> r = client.send(request(), HttpResponse.BodyHandlers.discarding());
-            return Integer.toString(r.statusCode());
-        } catch (HttpTimeoutException e) {
-            return "timeout";
-        } catch (IOException e) {
-            return "io-error";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
+        synchronized (tally) {
+            return new StepResult(label, users, rate, tally.sent(), tally.ok(), seconds, tally.ok() / seconds,
+                    tally.latencies.stats(), tally.outside.count() == 0 ? null : tally.outside.stats(),
+                    tally.snapshot(), server, note);
         }
-    }
-
-    private static String outcome(HttpResponse<?> resp, Throwable err) {
-        if (resp != null) {
-            return Integer.toString(resp.statusCode());
-        }
-        Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                ? err.getCause() : err;
-        if (t instanceof HttpTimeoutException) {
-            return "timeout";
-        }
-        if (t instanceof java.util.concurrent.CancellationException) {
-            return "abandoned";
-        }
-        return "io-error";
-    }
-
-    private HttpRequest request() {
-        EncodedImage img = images.get(Math.floorMod(nextImage.getAndIncrement(), images.size()));
-        return HttpRequest.newBuilder(settings.detectUri()).timeout(settings.timeout())
-                .header("Content-Type", mediaType(img.name()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(img.bytes())).build();
     }
 
     /** Media type from the file extension. */
@@ -268,7 +270,7 @@ public final class LoadGenerator implements AutoCloseable {
         // A scrape is not load: it gets at least SCRAPE_TIMEOUT even when requests have a tight timeout.
         Duration timeout = settings.timeout().compareTo(SCRAPE_TIMEOUT) > 0 ? settings.timeout() : SCRAPE_TIMEOUT;
         try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(timeout).GET()
+            HttpResponse<String> r = scraper.send(HttpRequest.newBuilder(uri).timeout(timeout).GET()
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 return new Scrape(null, "GET " + uri + " answered " + r.statusCode());
@@ -282,20 +284,29 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    private static LatencyRecorder merge(List<LatencyRecorder> recorders) {
-        LatencyRecorder all = new LatencyRecorder(1024);
-        for (LatencyRecorder r : recorders) {
-            r.forEach(all::add);
-        }
-        return all;
-    }
-
-    /** Outcome counts shared by the request threads. */
-    private static final class Tally {
+    /**
+     * Outcome counts and latencies of one step. Recorded from the client's event loop (and, in open loop, read by
+     * the sending thread for progress): the counts are atomic, the samples are guarded by this object's lock.
+     */
+    static final class StepTally {
         private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+        private final LatencyRecorder latencies = new LatencyRecorder(1024);
+        private final LatencyRecorder outside = new LatencyRecorder(1024);
 
         void count(String outcome) {
             counts.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+        }
+
+        /** Counts {@code reply}; a 200 adds its latency and, when the server split it, the time outside the detector. */
+        synchronized void record(DetectClient.Reply reply, long nanos) {
+            count(reply.outcome());
+            if (!reply.ok()) {
+                return;
+            }
+            latencies.add(nanos);
+            if (reply.split() != null) {
+                outside.add(Math.max(0, nanos - Math.round(reply.split().detectorMs() * 1e6)));
+            }
         }
 
         long ok() {
@@ -315,17 +326,8 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     @Override
     public void close() {
-        clientExecutor.shutdownNow();
+        client.close();
     }
 }

@@ -11,12 +11,13 @@ import java.util.List;
  * @param model        served model name
  * @param concurrency  closed-loop steps: requests kept in flight per step (ignored when {@code rate} is set)
  * @param rate         open-loop request rate per second, or null for closed-loop steps
+ * @param warmup       uncounted warm-up before each closed-loop step, at its concurrency (may be zero)
  * @param duration     length of each step
  * @param maxRequests  most requests sent per step
  * @param timeout      per-request timeout; also the longest a step waits for its last responses
  * @param commandLine  the command line, for reports
  */
-public record LoadgenSettings(URI url, String model, List<Integer> concurrency, Double rate, Duration duration,
+public record LoadgenSettings(URI url, String model, List<Integer> concurrency, Double rate, Duration warmup, Duration duration,
         long maxRequests, Duration timeout, String commandLine) {
 
     public LoadgenSettings {

@@ -16,13 +16,16 @@ import java.util.TreeMap;
  * @param seconds      wall time from the first send to the last response
  * @param okPerSecond  successful responses per second
  * @param latency      latency of successful requests (open loop: from the intended send time)
+ * @param outsideDetector per successful request, its latency less the detector's own time as the server reported
+ *                     it (preprocess + inference): HTTP, JSON, queueing and hand-overs; null when the server did
+ *                     not report stage times
  * @param outcomes     every outcome by HTTP status or client error ({@code timeout}, {@code io-error},
  *                     {@code client-backlog})
  * @param server       the server's figures from {@code /metrics}, or null when they could not be read
  * @param note         why the server figures are missing, or empty
  */
 public record StepResult(String label, int concurrency, double rate, long sent, long ok, double seconds,
-        double okPerSecond, LatencyStats latency, Map<String, Long> outcomes, ServerSideFigures server,
+        double okPerSecond, LatencyStats latency, LatencyStats outsideDetector, Map<String, Long> outcomes, ServerSideFigures server,
         String note) {
 
     public StepResult {

@@ -15,10 +15,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A tiny stand-in for a Peregrine server on a loopback port: {@code POST /v1/models/shapes/detect} answers 200
- * with an empty detection list, except every {@code failEvery}-th request, which gets 503; each 200 is counted as
+ * with an empty detection list whose stage times say the detector took {@link #DETECTOR_MS}, except every {@code failEvery}-th request, which gets 503; each 200 is counted as
  * one batch of size 1 (odd request numbers) or 2 (even), with 3 ms of queue time, in {@code /metrics}.
  */
 final class FakeDetectServer implements AutoCloseable {
+    /** Preprocess + inference that every 200 answer reports. */
+    static final double DETECTOR_MS = 3.0;
+    private static final String OK_BODY = "{\"model\":\"shapes\",\"images\":[{\"width\":2,\"height\":2,"
+            + "\"detections\":[],\"timing_ms\":{\"queue\":0.5,\"preprocess\":1.0,\"inference\":2.0,"
+            + "\"postprocess\":0.1,\"total\":3.6}}]}";
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final int failEvery;
@@ -76,7 +81,7 @@ final class FakeDetectServer implements AutoCloseable {
         }
         ok.incrementAndGet();
         (n % 2 == 0 ? size2 : size1).incrementAndGet();
-        send(ex, 200, "{\"detections\":[]}");
+        send(ex, 200, OK_BODY);
     }
 
     private void metrics(HttpExchange ex) throws IOException {

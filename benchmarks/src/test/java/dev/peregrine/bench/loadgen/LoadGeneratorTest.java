@@ -25,7 +25,8 @@ class LoadGeneratorTest {
 
     private static LoadgenSettings settings(FakeDetectServer server, List<Integer> concurrency, Double rate,
             Duration duration, long max, Duration timeout) {
-        return new LoadgenSettings(server.url(), "shapes", concurrency, rate, duration, max, timeout, "test");
+        return new LoadgenSettings(server.url(), "shapes", concurrency, rate, Duration.ZERO, duration, max, timeout,
+                "test");
     }
 
     @Test
@@ -42,6 +43,10 @@ class LoadGeneratorTest {
                 assertThat(s.ok()).isEqualTo(9);
                 assertThat(s.errors()).isEqualTo(3);
                 assertThat(s.latency().count()).isEqualTo(9);
+                // each 200 said its detector took 3 ms: the rest of its latency is outside the detector
+                assertThat(s.outsideDetector().count()).isEqualTo(9);
+                assertThat(s.outsideDetector().p50Ms())
+                        .isCloseTo(s.latency().p50Ms() - FakeDetectServer.DETECTOR_MS, within(1e-3));
                 ServerSideFigures f = s.server();
                 assertThat(f).as(s.note()).isNotNull();
                 assertThat(f.batches()).isEqualTo(9);
@@ -56,7 +61,7 @@ class LoadGeneratorTest {
             assertThat(server.wrongBodies()).isZero();
 
             List<Path> files = LoadgenReport.write(settings(server, List.of(1, 4), null,
-                    Duration.ofSeconds(30), 12, Duration.ofSeconds(10)), steps, List.of(1.0, 1.0, 1.0), List.of(),
+                    Duration.ofSeconds(30), 12, Duration.ofSeconds(10)), steps, null, List.of(1.0, 1.0, 1.0), List.of(),
                     dir);
             JsonNode json = new ObjectMapper().readTree(Files.readString(files.get(1)));
             assertThat(json.path("steps")).hasSize(2);
@@ -64,6 +69,19 @@ class LoadGeneratorTest {
             assertThat(json.path("steps").get(0).path("server").path("batch_sizes").path("2").asLong()).isEqualTo(3);
             assertThat(Files.readString(files.get(0))).contains("| concurrency 4 | 12 | 9 |");
             assertThat(LoadgenReport.table(steps)).contains("concurrency 1").contains("200×9 503×3");
+        }
+    }
+
+    @Test
+    void warmUpRequestsAreSentButNotCounted() throws Exception {
+        try (FakeDetectServer server = new FakeDetectServer(0, 0, true);
+             LoadGenerator gen = new LoadGenerator(new LoadgenSettings(server.url(), "shapes", List.of(2), null,
+                     Duration.ofMillis(300), Duration.ofSeconds(30), 5, Duration.ofSeconds(10), "test"), IMAGES)) {
+            StepResult s = gen.run(BenchProgress.NONE).get(0);
+            assertThat(s.sent()).isEqualTo(5);
+            assertThat(s.latency().count()).isEqualTo(5);
+            assertThat(s.server().requests()).containsEntry("200", 5L); // the /metrics delta spans the step only
+            assertThat(server.requests()).as("warm-up requests reached the server").isGreaterThan(5);
         }
     }
 

@@ -103,52 +103,78 @@ final class DetectHandler {
         });
     }
 
+    /**
+     * One image: checked, decoded, letterboxed and queued on a worker thread, then answered on the event loop. The
+     * worker submits to the batcher itself (the batcher is thread-safe) rather than hopping back to the event loop
+     * first, so that a request crosses threads three times (event loop, worker, inference thread, event loop)
+     * instead of four; registering the queued work with the exchange for cancellation happens on the event loop
+     * while the batch runs.
+     */
     private Future<ImageResult> detectOne(Exchange ex, Context context, Call call, byte[] encoded, Deadline deadline) {
         long received = System.nanoTime();
-        return workers.<PreparedImage>executeBlocking(() -> {
-            if (ex.finished()) {
-                throw new CancellationException("request ended before its image was decoded");
-            }
-            ImageGuard.check(encoded, config.maxPixels());
-            if (call.model().state() != ServedModel.State.READY) {
-                // Shutdown began while this request waited: refuse before touching a detector that may close.
-                throw new PeregrineException(ErrorCode.OVERLOADED, "model '" + call.model().name()
-                        + "' is shutting down");
-            }
-            return call.model().detector().prepare(encoded);
-        }, false).compose(img -> submit(ex, context, call, img, deadline, received));
+        return workers.<Queued>executeBlocking(() -> prepareAndSubmit(ex, call, encoded, deadline, received), false)
+                .compose(q -> {
+                    ex.track(q.work());
+                    return Future.fromCompletionStage(q.work(), context).map(dets -> q.result(dets));
+                });
     }
 
-    private Future<ImageResult> submit(Exchange ex, Context context, Call call, PreparedImage img, Deadline deadline,
-            long received) {
+    /** Runs on a worker thread. */
+    private Queued prepareAndSubmit(Exchange ex, Call call, byte[] encoded, Deadline deadline, long received)
+            throws PeregrineException {
+        if (ex.finished()) {
+            throw new CancellationException("request ended before its image was decoded");
+        }
+        long started = System.nanoTime();
+        ImageGuard.check(encoded, config.maxPixels());
+        if (call.model().state() != ServedModel.State.READY) {
+            // Shutdown began while this request waited: refuse before touching a detector that may close.
+            throw new PeregrineException(ErrorCode.OVERLOADED, "model '" + call.model().name()
+                    + "' is shutting down");
+        }
+        PreparedImage img = call.model().detector().prepare(encoded);
         long prepared = System.nanoTime();
         if (ex.finished()) {
             img.close();
-            return Future.failedFuture(new CancellationException("request ended before its image was queued"));
+            throw new CancellationException("request ended before its image was queued");
         }
-        int width = img.originalWidth();
-        int height = img.originalHeight();
         CompletableFuture<List<Detection>> queued;
         try {
             queued = call.model().submit(img, call.query().options(), deadline);
         } catch (RuntimeException e) {
             img.close();
-            return Future.failedFuture(e);
+            throw e;
         }
         if (queued.isCompletedExceptionally()) {
             img.close(); // refused at admission, so still ours; close() is idempotent if the batcher closed it too
         }
-        ex.track(queued);
-        return Future.fromCompletionStage(queued, context).map(dets -> {
+        // The size is read now: once queued, the batcher owns the image and may close it.
+        return new Queued(img, img.originalWidth(), img.originalHeight(), queued, received, started, prepared);
+    }
+
+    /**
+     * An image handed to the batcher, with the moments ({@link System#nanoTime()}) of its way there.
+     *
+     * @param image    the image, owned by the batcher once queued (only its batch stamps are read afterwards)
+     * @param width    original width
+     * @param height   original height
+     * @param work     the batcher's future of its detections
+     * @param received when the event loop handed it to the worker pool
+     * @param started  when a worker began on it
+     * @param prepared when decode and letterbox finished
+     */
+    private record Queued(PreparedImage image, int width, int height, CompletableFuture<List<Detection>> work,
+            long received, long started, long prepared) {
+        ImageResult result(List<Detection> dets) {
             long now = System.nanoTime();
             long batchStart = now;
             long batchEnd = now;
-            if (img instanceof TimedImage t && t.stamped()) {
+            if (image instanceof TimedImage t && t.stamped()) {
                 batchStart = t.batchStartNanos();
                 batchEnd = t.batchEndNanos();
             }
-            return new ImageResult(width, height, dets, received, prepared, batchStart, batchEnd);
-        });
+            return new ImageResult(width, height, dets, received, started, prepared, batchStart, batchEnd);
+        }
     }
 
     private void answerJson(Exchange ex, Call call, List<ImageResult> done) {

@@ -7,11 +7,14 @@ import dev.peregrine.server.model.ModelLoader;
 import dev.peregrine.server.model.ModelRegistry;
 import dev.peregrine.server.model.ModelSpec;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A whole running server: metrics, the model registry (loading in the background), Vert.x and the HTTP front.
@@ -19,6 +22,8 @@ import java.util.concurrent.TimeoutException;
  * stop admitting, drain the batchers, close the engines, close the listener, close Vert.x.
  */
 public final class ServerRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServerRuntime.class);
+
     private final Vertx vertx;
     private final ModelRegistry registry;
     private final ServerMetrics metrics;
@@ -47,7 +52,9 @@ public final class ServerRuntime implements AutoCloseable {
             TensorModels tensors) throws PeregrineException {
         ServerMetrics metrics = new ServerMetrics();
         ModelRegistry registry = ModelRegistry.load(specs, TimedDetector.wrap(loader), metrics);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        log.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"
+                : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
         PeregrineHttpServer server = new PeregrineHttpServer(vertx, config, registry, metrics, tensors);
         try {
             int port = server.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

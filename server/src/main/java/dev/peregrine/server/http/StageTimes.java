@@ -6,9 +6,8 @@ import io.vertx.core.json.JsonObject;
  * Where the time of one image went, in nanoseconds; reported in milliseconds as {@code timing_ms}.
  *
  * <ul>
- *   <li>{@code preprocess}: header check, decode and letterbox on the worker pool, including the wait for a
- *       worker;</li>
- *   <li>{@code queue}: from submission to the batcher until its batch started;</li>
+ *   <li>{@code preprocess}: header check, decode and letterbox on a worker thread;</li>
+ *   <li>{@code queue}: waiting for a worker, then from submission to the batcher until its batch started;</li>
  *   <li>{@code inference}: the batch's detector run (engine, box decoding and NMS), shared by the batch;</li>
  *   <li>{@code postprocess}: from the batch's end until the answer was ready (hand-over to the event loop,
  *       JSON or annotated JPEG);</li>
@@ -16,7 +15,7 @@ import io.vertx.core.json.JsonObject;
  * </ul>
  *
  * @param preprocessNanos decode and letterbox
- * @param queueNanos      waiting in the batcher
+ * @param queueNanos      waiting for a worker and in the batcher
  * @param inferenceNanos  the batch run
  * @param postNanos       building the answer
  * @param totalNanos      whole request after upload
