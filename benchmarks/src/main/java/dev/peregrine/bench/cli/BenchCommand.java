@@ -10,8 +10,9 @@ import dev.peregrine.bench.report.JsonReport;
 import dev.peregrine.bench.report.ReportFiles;
 import dev.peregrine.bench.run.BenchRunner;
 import dev.peregrine.bench.run.BenchSettings;
-import dev.peregrine.engines.Device;
 import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.server.cli.DeviceOption;
+import dev.peregrine.server.cli.ImageSize;
 import dev.peregrine.server.cli.PeregrineSubcommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,8 +59,8 @@ public final class BenchCommand implements Callable<Integer>, PeregrineSubcomman
             + "check (.onnx); default: the model's own.")
     String imgsz;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--duration", defaultValue = "20s", description = "Measuring time per format and batch "
             + "(default: ${DEFAULT-VALUE}).")
@@ -156,8 +158,8 @@ public final class BenchCommand implements Callable<Integer>, PeregrineSubcomman
         Path outDir = out != null ? out : Path.of("bench-results",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         return new BenchSettings(model, BenchFormat.parseList(formats),
-                OptionParsers.positiveInts(batch, "--batch"), imgsz == null ? null : parseImgsz(imgsz),
-                Device.parse(device), positive(OptionParsers.duration(duration, "--duration"), "--duration"),
+                OptionParsers.positiveInts(batch, "--batch"), imgsz == null ? null : ImageSize.parse(imgsz).toArray(),
+                device.device(), positive(OptionParsers.duration(duration, "--duration"), "--duration"),
                 OptionParsers.duration(warmup, "--warmup"), data, images, maxImages, calib, reference,
                 peers.stream().map(p -> p.trim().toLowerCase(Locale.ROOT)).distinct().toList(), jmh, threads,
                 outDir, commandLine());
@@ -168,21 +170,6 @@ public final class BenchCommand implements Callable<Integer>, PeregrineSubcomman
             throw PeregrineException.badInput(option + " must be longer than 0");
         }
         return d;
-    }
-
-    /** {@code 640} or {@code 480,640} (height, width). */
-    static int[] parseImgsz(String text) throws PeregrineException {
-        String[] parts = text.trim().split("\\s*[,x]\\s*");
-        try {
-            int[] hw = parts.length == 1 ? new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[0])}
-                    : parts.length == 2 ? new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])} : null;
-            if (hw != null && hw[0] > 0 && hw[1] > 0) {
-                return hw;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw PeregrineException.badInput("--imgsz must be SIZE or H,W with positive numbers, got '" + text + "'");
     }
 
     /** The command line as the user typed it (picocli's original arguments). */

@@ -42,17 +42,22 @@ final class JmhInputs {
         Path work = Files.createTempDirectory("peregrine-jmh");
         work.toFile().deleteOnExit();
         BenchFormat f = BenchFormat.parse(format);
-        Device device = f.runtime() == BenchFormat.Runtime.TENSORRT ? new Device(Device.Kind.CUDA, 0) : Device.CPU;
         // INT8 calibrates on the folder of the benchmark image (the demo model's validation images by default)
         Path imageDir = Path.of(image).toAbsolutePath().getParent();
         Path calibration = imageDir != null && Files.isDirectory(imageDir) ? imageDir : null;
-        ModelArtifacts artifacts = new ModelArtifacts(Path.of(model), null, work, device, maxBatch, calibration,
+        ModelArtifacts artifacts = new ModelArtifacts(Path.of(model), null, work, device(format), maxBatch, calibration,
                 BenchProgress.NONE);
         Artifact a = artifacts.forFormat(f);
         if (!a.available()) {
             throw new IllegalStateException(format + " is not available: " + a.skipReason());
         }
         return a.file();
+    }
+
+    /** Where {@code format} runs: the first GPU for TensorRT formats, else the CPU. */
+    static Device device(String format) throws PeregrineException {
+        return BenchFormat.parse(format).runtime() == BenchFormat.Runtime.TENSORRT ? new Device(Device.Kind.CUDA, 0)
+                : Device.CPU;
     }
 
     /**

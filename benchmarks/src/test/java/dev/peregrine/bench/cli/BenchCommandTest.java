@@ -1,13 +1,13 @@
 package dev.peregrine.bench.cli;
 
+import static dev.peregrine.server.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.peregrine.server.cli.CliRun;
 import dev.peregrine.server.cli.PeregrineCli;
 import dev.peregrine.testing.Fixtures;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,19 +23,6 @@ class BenchCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = PeregrineCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void benchAndLoadgenAreDiscoveredByTheCli() {
         CommandLine cl = PeregrineCli.commandLine();
@@ -47,7 +34,7 @@ class BenchCommandTest {
         Path model = Fixtures.file("tiny/yolov8n.onnx");
         Path image = Fixtures.file("images/bus.jpg");
         Path out = dir.resolve("report");
-        Run r = run("bench", "--model", model.toString(), "--images", image.toString(), "--formats",
+        CliRun r = run("bench", "--model", model.toString(), "--images", image.toString(), "--formats",
                 "onnx-fp32,onnx-fp16,onnx-int8,trt-fp16", "--batch", "1,2", "--duration", "1s", "--warmup", "0.2s", "--out",
                 out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
@@ -90,15 +77,15 @@ class BenchCommandTest {
 
     @Test
     void badOptionsFailWithOneLine() {
-        Run noModel = run("bench", "--duration", "1s");
+        CliRun noModel = run("bench", "--duration", "1s");
         assertThat(noModel.exit()).isEqualTo(2);
         assertThat(noModel.err()).startsWith("error: give --model");
-        Run badFormat = run("bench", "--model", "x.onnx", "--images", ".", "--formats", "onnx-fp64");
+        CliRun badFormat = run("bench", "--model", "x.onnx", "--images", ".", "--formats", "onnx-fp64");
         assertThat(badFormat.exit()).isEqualTo(2);
         assertThat(badFormat.err()).contains("unknown format 'onnx-fp64'");
-        Run badBatch = run("bench", "--model", "x.onnx", "--images", ".", "--batch", "0");
+        CliRun badBatch = run("bench", "--model", "x.onnx", "--images", ".", "--batch", "0");
         assertThat(badBatch.err()).contains("--batch values must be in 1..");
-        Run remote = run("loadgen", "--url", "http://192.0.2.1:8080", "--model", "m", "--images", ".");
+        CliRun remote = run("loadgen", "--url", "http://192.0.2.1:8080", "--model", "m", "--images", ".");
         assertThat(remote.exit()).isEqualTo(2);
         assertThat(remote.err()).contains("--allow-remote");
     }

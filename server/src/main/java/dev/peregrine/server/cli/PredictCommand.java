@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.peregrine.engines.DetectOptions;
 import dev.peregrine.engines.Detection;
-import dev.peregrine.engines.Device;
-import dev.peregrine.engines.EngineConfig;
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.Task;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,15 +48,8 @@ public final class PredictCommand implements Callable<Integer> {
             + "model's (default: the model's own).")
     String imgsz;
 
-    @Option(names = "--conf", defaultValue = "0.25", description = "Minimum score (default: ${DEFAULT-VALUE}).")
-    float conf;
-
-    @Option(names = "--iou", defaultValue = "0.7", description = "NMS IoU threshold (default: ${DEFAULT-VALUE}).")
-    float iou;
-
-    @Option(names = "--max-det", defaultValue = "300", description = "Most detections per image "
-            + "(default: ${DEFAULT-VALUE}).")
-    int maxDet;
+    @Mixin
+    DetectThresholds thresholds = new DetectThresholds(DetectOptions.defaults());
 
     @Option(names = "--classes", split = ",", paramLabel = "ID", description = "Keep only these class ids, "
             + "e.g. 0,2.")
@@ -66,13 +58,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--agnostic", description = "Class-agnostic NMS.")
     boolean agnostic;
 
-    @Option(names = "--batch", defaultValue = "1", description = "Images per engine run for dynamic-batch models "
-            + "(default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: "
-            + "${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    EngineRunOptions runOptions = new EngineRunOptions();
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write all detections to this JSON file.")
     Path json;
@@ -85,10 +72,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws PeregrineException {
-        DetectOptions options = detectOptions();
-        if (batch < 1) {
-            throw PeregrineException.badInput("--batch must be >= 1, got " + batch);
-        }
+        DetectOptions options = thresholds.options(classes, agnostic, false);
+        int batch = runOptions.batch();
         if (model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt")) {
             throw PeregrineException.badInput(model + " is a PyTorch checkpoint; predict runs .onnx models "
                     + "(convert it with peregrine export first)");
@@ -96,13 +81,12 @@ public final class PredictCommand implements Callable<Integer> {
         List<Path> images = ImageSources.expand(sources);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (PredictModel predictor = PredictModel.open(new EngineConfig(model, Device.parse(device), batch, null),
-                options)) {
+        try (PredictModel predictor = PredictModel.open(runOptions.config(model), options)) {
             ModelInfo info = predictor.info();
-            checkImgsz(info);
+            ImageSize.requireModelSize(imgsz, info, model);
             predictor.warmUp(); // so that the first image's time is not the library start-up
             try (StagedOutputs outputs = new StagedOutputs(json, save)) {
-                Totals totals = run(predictor, images, outputs, out, err);
+                Totals totals = run(predictor, images, batch, outputs, out, err);
                 outputs.commit();
                 boolean classify = info.task() == Task.CLASSIFY;
                 out.println(String.format(Locale.ROOT, "Speed: %.1f ms decode+%s, %.1f ms inference+%s per "
@@ -127,8 +111,8 @@ public final class PredictCommand implements Callable<Integer> {
     private record Totals(double prepareMs, double detectMs, long detections) {
     }
 
-    private Totals run(PredictModel predictor, List<Path> images, StagedOutputs outputs, PrintWriter out,
-            PrintWriter err) throws PeregrineException {
+    private Totals run(PredictModel predictor, List<Path> images, int batch, StagedOutputs outputs,
+            PrintWriter out, PrintWriter err) throws PeregrineException {
         ModelInfo info = predictor.info();
         PredictProgress progress = images.size() > PROGRESS_THRESHOLD ? new PredictProgress(err, images.size(),
                 System.console() != null) : null;
@@ -144,8 +128,8 @@ public final class PredictCommand implements Callable<Integer> {
                 jg.writeNumber(info.inputWidth());
                 jg.writeEndArray();
                 jg.writeStringField("task", info.task().ultralyticsName());
-                jg.writeNumberField("conf", conf);
-                jg.writeNumberField("iou", iou);
+                jg.writeNumberField("conf", thresholds.conf());
+                jg.writeNumberField("iou", thresholds.iou());
                 jg.writeArrayFieldStart("images");
             }
             for (int start = 0; start < images.size(); start += batch) {
@@ -202,52 +186,6 @@ public final class PredictCommand implements Callable<Integer> {
             throw PeregrineException.badInput("cannot write " + json + ": " + e.getMessage());
         }
         return new Totals(prepareMs, detectMs, detections);
-    }
-
-    private DetectOptions detectOptions() throws PeregrineException {
-        try {
-            return new DetectOptions(conf, iou, maxDet, classes, agnostic, false);
-        } catch (IllegalArgumentException e) {
-            throw PeregrineException.badInput(e.getMessage().replace("max_det", "--max-det").replace("conf must",
-                    "--conf must").replace("iou must", "--iou must"));
-        }
-    }
-
-    /** Fails unless {@code --imgsz} (when given) equals the model's input size. */
-    private void checkImgsz(ModelInfo info) throws PeregrineException {
-        if (imgsz == null) {
-            return;
-        }
-        int[] hw = parseImgsz(imgsz);
-        if (hw[0] != info.inputHeight() || hw[1] != info.inputWidth()) {
-            throw PeregrineException.badInput("--imgsz " + imgsz + " does not match the model's input size "
-                    + info.inputHeight() + "x" + info.inputWidth() + " (h x w) of " + model.getFileName()
-                    + (info.metadata().isEmpty() ? "" : "; export the model at the size you want or omit --imgsz"));
-        }
-    }
-
-    /** {@code 640} or {@code 480,640} (height, width, as Ultralytics' imgsz). */
-    static int[] parseImgsz(String text) throws PeregrineException {
-        String[] parts = text.trim().split("\\s*[,x]\\s*");
-        try {
-            if (parts.length == 1) {
-                int s = Integer.parseInt(parts[0]);
-                return positive(new int[] {s, s}, text);
-            }
-            if (parts.length == 2) {
-                return positive(new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])}, text);
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error below
-        }
-        throw PeregrineException.badInput("--imgsz must be SIZE or H,W, got '" + text + "'");
-    }
-
-    private static int[] positive(int[] hw, String text) throws PeregrineException {
-        if (hw[0] < 1 || hw[1] < 1) {
-            throw PeregrineException.badInput("--imgsz must be positive, got '" + text + "'");
-        }
-        return hw;
     }
 
     private static byte[] read(Path file) throws PeregrineException {

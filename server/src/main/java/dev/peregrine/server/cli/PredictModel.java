@@ -10,125 +10,91 @@ import dev.peregrine.engines.Task;
 import dev.peregrine.engines.image.ModelInputImage;
 import dev.peregrine.engines.pipeline.YoloClassifier;
 import dev.peregrine.engines.pipeline.YoloDetector;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The model behind {@code peregrine predict}: a {@link YoloDetector} (detect, segment, pose, OBB) or a
  * {@link YoloClassifier}, chosen by the model's task, with one {@link ImagePrediction} per image.
+ *
+ * <p>The two pipelines share no interface; what they do alike (warm-up, preparing an image, closing) is held as
+ * their method references, and what differs (running images into results) as one function per task.
  */
-interface PredictModel extends AutoCloseable {
+final class PredictModel implements AutoCloseable {
+
+    /** A pipeline call that may fail with a {@link PeregrineException}. */
+    @FunctionalInterface
+    private interface Step<T, R> {
+        R apply(T input) throws PeregrineException;
+    }
+
+    /** The warm-up of a pipeline. */
+    @FunctionalInterface
+    private interface WarmUp {
+        void run() throws PeregrineException;
+    }
+
+    private final Engine engine;
+    private final WarmUp warmUp;
+    private final Step<byte[], ModelInputImage> prepare;
+    private final Step<List<ModelInputImage>, List<ImagePrediction>> predict;
+    private final Runnable close;
+
+    private PredictModel(Engine engine, WarmUp warmUp, Step<byte[], ModelInputImage> prepare,
+            Step<List<ModelInputImage>, List<ImagePrediction>> predict, Runnable close) {
+        this.engine = engine;
+        this.warmUp = warmUp;
+        this.prepare = prepare;
+        this.predict = predict;
+        this.close = close;
+    }
 
     /** Opens the model file and wraps its engine in the detector or classifier its task needs. */
     static PredictModel open(EngineConfig config, DetectOptions options) throws PeregrineException {
         Engine engine = Engines.open(config);
         if (engine.info().task() == Task.CLASSIFY) {
             YoloClassifier classifier = YoloClassifier.wrap(engine, YoloDetector.DEFAULT_MAX_PIXELS);
-            return new Classifier(classifier);
+            return new PredictModel(engine, classifier::warmUp, classifier::prepare,
+                    images -> each(classifier.classify(images, YoloClassifier.TOP_K), ImagePrediction.Classes::new),
+                    classifier::close);
         }
-        return new Detector(YoloDetector.wrap(engine, YoloDetector.DEFAULT_MAX_PIXELS), options);
+        YoloDetector detector = YoloDetector.wrap(engine, YoloDetector.DEFAULT_MAX_PIXELS);
+        return new PredictModel(engine, detector::warmUp, detector::prepare,
+                images -> each(detector.detect(images, options), ImagePrediction.Detections::new), detector::close);
+    }
+
+    private static <T> List<ImagePrediction> each(List<T> results, Function<T, ImagePrediction> wrap) {
+        return results.stream().map(wrap).toList();
     }
 
     /** Model metadata. */
-    ModelInfo info();
-
-    /** Engine and execution provider. */
-    String engineDescription();
-
-    /** Runs one image through so that one-time costs are paid before timing. */
-    void warmUp() throws PeregrineException;
-
-    /** Decodes and prepares one image (letterbox, or resize and centre crop). */
-    ModelInputImage prepare(byte[] encoded) throws PeregrineException;
-
-    /** Runs the prepared images; one result per image, in order. */
-    List<ImagePrediction> predict(List<ModelInputImage> images) throws PeregrineException;
-
-    /** Closes the engine. */
-    @Override
-    void close();
-
-    /** Detection, segmentation, pose and OBB models. */
-    final class Detector implements PredictModel {
-        private final YoloDetector detector;
-        private final DetectOptions options;
-
-        Detector(YoloDetector detector, DetectOptions options) {
-            this.detector = detector;
-            this.options = options;
-        }
-
-        @Override
-        public ModelInfo info() {
-            return detector.info();
-        }
-
-        @Override
-        public String engineDescription() {
-            return detector.engineDescription();
-        }
-
-        @Override
-        public void warmUp() throws PeregrineException {
-            detector.warmUp();
-        }
-
-        @Override
-        public ModelInputImage prepare(byte[] encoded) throws PeregrineException {
-            return detector.prepare(encoded);
-        }
-
-        @Override
-        public List<ImagePrediction> predict(List<ModelInputImage> images) throws PeregrineException {
-            List<ImagePrediction> out = new ArrayList<>(images.size());
-            detector.detect(images, options).forEach(d -> out.add(new ImagePrediction.Detections(d)));
-            return out;
-        }
-
-        @Override
-        public void close() {
-            detector.close();
-        }
+    ModelInfo info() {
+        return engine.info();
     }
 
-    /** Classification models: the top {@link YoloClassifier#TOP_K} classes. */
-    final class Classifier implements PredictModel {
-        private final YoloClassifier classifier;
+    /** Engine and execution provider. */
+    String engineDescription() {
+        return engine.description();
+    }
 
-        Classifier(YoloClassifier classifier) {
-            this.classifier = classifier;
-        }
+    /** Runs one image through so that one-time costs are paid before timing. */
+    void warmUp() throws PeregrineException {
+        warmUp.run();
+    }
 
-        @Override
-        public ModelInfo info() {
-            return classifier.info();
-        }
+    /** Decodes and prepares one image (letterbox, or resize and centre crop). */
+    ModelInputImage prepare(byte[] encoded) throws PeregrineException {
+        return prepare.apply(encoded);
+    }
 
-        @Override
-        public String engineDescription() {
-            return classifier.engineDescription();
-        }
+    /** Runs the prepared images (detection, or the top {@link YoloClassifier#TOP_K} classes); one result each. */
+    List<ImagePrediction> predict(List<ModelInputImage> images) throws PeregrineException {
+        return predict.apply(images);
+    }
 
-        @Override
-        public void warmUp() throws PeregrineException {
-            classifier.warmUp();
-        }
-
-        @Override
-        public ModelInputImage prepare(byte[] encoded) throws PeregrineException {
-            return classifier.prepare(encoded);
-        }
-
-        @Override
-        public List<ImagePrediction> predict(List<ModelInputImage> images) throws PeregrineException {
-            List<ImagePrediction> out = new ArrayList<>(images.size());
-            classifier.classify(images, YoloClassifier.TOP_K).forEach(c -> out.add(new ImagePrediction.Classes(c)));
-            return out;
-        }
-
-        @Override
-        public void close() {
-            classifier.close();
-        }
+    /** Closes the pipeline and its engine. */
+    @Override
+    public void close() {
+        close.run();
     }
 }

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,8 +57,8 @@ public final class ServeCommand implements Callable<Integer> {
             + "repeatable; PATH alone names it after the file. Default: shapes=" + DEFAULT_MODEL + ".")
     List<String> models = new ArrayList<>();
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--max-batch", defaultValue = "8", description = "Largest batch per engine run (default: "
             + "${DEFAULT-VALUE}).")
@@ -185,7 +186,7 @@ public final class ServeCommand implements Callable<Integer> {
         requireRange("--queue-items", items, 1, Integer.MAX_VALUE);
         BatchPolicy policy = BatchPolicy.of(maxBatch, preferredBatch, Duration.ofMillis(maxDelayMs), queueMb << 20,
                 items, Duration.ofMillis(timeoutMs));
-        Device dev = Device.parse(device);
+        Device dev = device.device();
         List<ModelSpec> specs = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         List<String> given = models.isEmpty()

@@ -2,8 +2,6 @@ package dev.peregrine.server.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peregrine.engines.DetectOptions;
-import dev.peregrine.engines.Device;
-import dev.peregrine.engines.EngineConfig;
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.eval.CocoJson;
@@ -26,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,23 +55,11 @@ public final class ValCommand implements Callable<Integer> {
             + "the export size for a .pt (default: the model's own).")
     String imgsz;
 
-    @Option(names = "--batch", defaultValue = "1", description = "Images per engine run for dynamic-batch models "
-            + "(default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    EngineRunOptions runOptions = new EngineRunOptions();
 
-    @Option(names = "--conf", defaultValue = "0.001", description = "Minimum score (default: ${DEFAULT-VALUE}).")
-    float conf;
-
-    @Option(names = "--iou", defaultValue = "0.7", description = "NMS IoU threshold (default: ${DEFAULT-VALUE}).")
-    float iou;
-
-    @Option(names = "--max-det", defaultValue = "300", description = "Most detections per image "
-            + "(default: ${DEFAULT-VALUE}).")
-    int maxDet;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: "
-            + "${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DetectThresholds thresholds = new DetectThresholds(DetectOptions.validation());
 
     @Option(names = "--coco", description = "Also print pycocotools-style figures (AP@[.5:.95], AP50, AP75, "
             + "small/medium/large, AR100).")
@@ -88,10 +75,8 @@ public final class ValCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws PeregrineException {
-        DetectOptions options = detectOptions();
-        if (batch < 1) {
-            throw PeregrineException.badInput("--batch must be >= 1, got " + batch);
-        }
+        DetectOptions options = thresholds.options(null, false, true);
+        int batch = runOptions.batch();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path exported = null;
@@ -101,10 +86,11 @@ public final class ValCommand implements Callable<Integer> {
                 exported = Files.createTempDirectory("peregrine-val");
                 onnx = exportCheckpoint(exported.resolve("model.onnx"), out);
             }
-            try (YoloDetector detector = YoloDetector.open(new EngineConfig(onnx, Device.parse(device), batch,
-                    null))) {
+            try (YoloDetector detector = YoloDetector.open(runOptions.config(onnx))) {
                 ModelInfo info = detector.info();
-                checkImgsz(info, onnx != model);
+                if (onnx == model) { // an exported checkpoint has the asked size by construction
+                    ImageSize.requireModelSize(imgsz, info, model);
+                }
                 EvalDataset dataset = YoloDataset.read(data, info.names());
                 checkClasses(info, dataset, err);
                 out.printf(Locale.ROOT, "val: %d images, %d instances, %d classes from %s%n",
@@ -141,9 +127,9 @@ public final class ValCommand implements Callable<Integer> {
             root.put("data", data.toString());
             root.putArray("imgsz").add(info.inputHeight()).add(info.inputWidth());
             root.put("precision", info.precision().name().toLowerCase(Locale.ROOT));
-            root.put("conf", conf);
-            root.put("iou", iou);
-            root.put("max_det", maxDet);
+            root.put("conf", thresholds.conf());
+            root.put("iou", thresholds.iou());
+            root.put("max_det", thresholds.maxDet());
             root.put("engine", engine);
             root.putObject("speed_ms_per_image").put("prepare", r.prepareMs() / n)
                     .put("inference_nms", r.detectMs() / n);
@@ -160,34 +146,12 @@ public final class ValCommand implements Callable<Integer> {
     private Path exportCheckpoint(Path target, PrintWriter out) throws PeregrineException {
         ExportOptions eo = ExportOptions.defaults().withOutput(target);
         if (imgsz != null) {
-            int[] hw = PredictCommand.parseImgsz(imgsz);
-            eo = eo.withImgsz(hw[0], hw[1]);
+            ImageSize size = ImageSize.parse(imgsz);
+            eo = eo.withImgsz(size.height(), size.width());
         }
         out.println("exporting " + model.getFileName() + " to ONNX for validation");
         out.flush();
         return Exporter.export(model, eo, ProgressListener.NONE).onnx();
-    }
-
-    private DetectOptions detectOptions() throws PeregrineException {
-        try {
-            return DetectOptions.validation().withConf(conf).withIou(iou).withMaxDet(maxDet);
-        } catch (IllegalArgumentException e) {
-            throw PeregrineException.badInput(e.getMessage().replace("max_det", "--max-det").replace("conf must",
-                    "--conf must").replace("iou must", "--iou must"));
-        }
-    }
-
-    /** An ONNX model must have the asked input size; an exported checkpoint has it by construction. */
-    private void checkImgsz(ModelInfo info, boolean exportedHere) throws PeregrineException {
-        if (imgsz == null || exportedHere) {
-            return;
-        }
-        int[] hw = PredictCommand.parseImgsz(imgsz);
-        if (hw[0] != info.inputHeight() || hw[1] != info.inputWidth()) {
-            throw PeregrineException.badInput("--imgsz " + imgsz + " does not match the input size "
-                    + info.inputHeight() + "x" + info.inputWidth() + " (h x w) of " + model.getFileName()
-                    + "; export the model at the size you want or omit --imgsz");
-        }
     }
 
     /** Refuses a data set whose class count differs from the model's (as Ultralytics does); warns on names. */

@@ -1,17 +1,15 @@
 package dev.peregrine.server.cli;
 
+import static dev.peregrine.server.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.testing.Fixtures;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code peregrine export}: options reach the exporter, output is concise, errors exit 2 with one line. */
 class ExportCommandTest {
@@ -21,14 +19,11 @@ class ExportCommandTest {
     @Test
     void exportsWithOptionsAndPrintsTheResult() throws Exception {
         Path out = dir.resolve("m.onnx");
-        StringWriter stdout = new StringWriter();
-        CommandLine cl = PeregrineCli.commandLine();
-        cl.setOut(new PrintWriter(stdout));
-        int rc = cl.execute("export", Fixtures.file("tiny/yolov8n.pt").toString(), "--imgsz", "192x224",
+        CliRun r = run("export", Fixtures.file("tiny/yolov8n.pt").toString(), "--imgsz", "192x224",
                 "--batch", "2", "--opset", "18", "-o", out.toString());
-        assertThat(rc).isZero();
+        assertThat(r.exit()).as(r.err()).isZero();
         assertThat(out).isRegularFile();
-        String text = stdout.toString();
+        String text = r.out();
         assertThat(text).contains("reading yolov8n.pt").contains("192x224, batch 2, opset 18")
                 .containsPattern("exported .*m\\.onnx \\(\\d+\\.\\d MB\\) in \\d+\\.\\d\\d s");
         assertThat(text.lines().count()).isLessThanOrEqualTo(4);
@@ -40,14 +35,10 @@ class ExportCommandTest {
 
     @Test
     void badImageSizeExitsWithOneErrorLine() {
-        StringWriter err = new StringWriter();
-        CommandLine cl = PeregrineCli.commandLine();
-        cl.setErr(new PrintWriter(err));
-        cl.setOut(new PrintWriter(new StringWriter()));
-        int rc = cl.execute("export", Fixtures.file("tiny/yolov8n.pt").toString(), "--imgsz", "100",
+        CliRun r = run("export", Fixtures.file("tiny/yolov8n.pt").toString(), "--imgsz", "100",
                 "-o", dir.resolve("x.onnx").toString());
-        assertThat(rc).isEqualTo(2);
-        assertThat(err.toString().trim()).startsWith("error: image size 100x100 is not a multiple");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().trim()).startsWith("error: image size 100x100 is not a multiple");
         assertThat(dir.resolve("x.onnx")).doesNotExist();
     }
 

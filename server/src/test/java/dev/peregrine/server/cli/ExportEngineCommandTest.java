@@ -1,5 +1,6 @@
 package dev.peregrine.server.cli;
 
+import static dev.peregrine.server.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -17,8 +18,6 @@ import dev.peregrine.engines.trt.TrtNatives;
 import dev.peregrine.engines.trt.TrtVersion;
 import dev.peregrine.exporter.trt.EngineBuildResult;
 import dev.peregrine.testing.Fixtures;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,33 +25,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code peregrine export --format engine}: option checks, and one clear line where TensorRT is missing. */
 class ExportEngineCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int rc, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = PeregrineCli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int rc = cl.execute(args);
-        return new Run(rc, out.toString(), err.toString());
-    }
-
     /** The CPU-only server class path has no TensorRT bindings: the build stops with one error line, no file. */
     @Test
     void engineFromOnnxWithoutTensorRtIsOneErrorLine() {
         assumeFalse(TrtNatives.availability().isAvailable(), "TensorRT is available here");
         Path engine = dir.resolve("yolov8n.engine");
-        Run r = run("export", Fixtures.file("tiny/yolov8n.onnx").toString(), "--format", "engine", "-o", engine.toString());
-        assertThat(r.rc()).isEqualTo(2);
+        CliRun r = run("export", Fixtures.file("tiny/yolov8n.onnx").toString(), "--format", "engine", "-o", engine.toString());
+        assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().lines()).hasSize(1);
         assertThat(r.err()).startsWith("error: TensorRT is not available: ").contains("--device cpu");
         assertThat(engine).doesNotExist();
@@ -63,8 +48,8 @@ class ExportEngineCommandTest {
     void engineFromCheckpointChecksTensorRtBeforeExporting() throws Exception {
         assumeFalse(TrtNatives.availability().isAvailable(), "TensorRT is available here");
         Path pt = Files.copy(Fixtures.file("tiny/yolov8n.pt"), dir.resolve("yolov8n.pt"));
-        Run r = run("export", pt.toString(), "--format", "engine", "--dynamic", "--batch", "4");
-        assertThat(r.rc()).isEqualTo(2);
+        CliRun r = run("export", pt.toString(), "--format", "engine", "--dynamic", "--batch", "4");
+        assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("error: TensorRT is not available");
         assertThat(r.out()).doesNotContain("exported");
         assertThat(dir.resolve("yolov8n.onnx")).doesNotExist();
@@ -73,8 +58,8 @@ class ExportEngineCommandTest {
     @Test
     void engineOptionsAreCheckedFirstAndNamed() {
         String onnx = Fixtures.file("tiny/yolov8n.onnx").toString();
-        Run workspace = run("export", onnx, "--format", "engine", "--workspace", "-2");
-        assertThat(workspace.rc()).isEqualTo(2);
+        CliRun workspace = run("export", onnx, "--format", "engine", "--workspace", "-2");
+        assertThat(workspace.exit()).isEqualTo(2);
         assertThat(workspace.err()).startsWith("error: --workspace must be between 0 and 1024 GiB");
         assertThat(run("export", onnx, "--format", "engine", "--min-shape", "1x3x160x160").err())
                 .startsWith("error: --min-shape, --opt-shape and --max-shape go together");
@@ -85,7 +70,7 @@ class ExportEngineCommandTest {
         assertThat(run("export", onnx, "--format", "engine", "--imgsz", "320").err())
                 .startsWith("error: --imgsz and --opset apply when exporting a .pt");
         assertThat(run("export", onnx, "--format", "engine", "--dynamic", "--min-shape", "1x3x160", "--opt-shape",
-                "1x3x160x160", "--max-shape", "1x3x160x160").rc()).isEqualTo(2);
+                "1x3x160x160", "--max-shape", "1x3x160x160").exit()).isEqualTo(2);
     }
 
     @Test

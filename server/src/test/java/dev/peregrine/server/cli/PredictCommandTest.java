@@ -1,5 +1,6 @@
 package dev.peregrine.server.cli;
 
+import static dev.peregrine.server.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -8,8 +9,6 @@ import dev.peregrine.engines.Detection;
 import dev.peregrine.testing.Fixtures;
 import dev.peregrine.testing.OnnxModels;
 import dev.peregrine.testing.ReferenceDetections;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,25 +17,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code peregrine predict} end to end through the picocli command line. */
 class PredictCommandTest {
     @TempDir
     Path dir;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = PeregrineCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private static String trained() {
         return Fixtures.file("trained/shapes-yolov8n.onnx").toString();
@@ -56,7 +41,7 @@ class PredictCommandTest {
     void printsOneLinePerImageAndWritesJsonAndAnnotatedImages() throws Exception {
         Path json = dir.resolve("out/result.json");
         Path save = dir.resolve("out/annotated");
-        Run r = run("predict", "--model", trained(), "--json", json.toString(), "--save", save.toString(),
+        CliRun r = run("predict", "--model", trained(), "--json", json.toString(), "--save", save.toString(),
                 valImage(1), valImage(2), valImage(3));
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
@@ -95,7 +80,7 @@ class PredictCommandTest {
     @Test
     void globAndDirectorySourcesWithAProgressBar() throws Exception {
         Path images = Fixtures.file("trained/images/val");
-        Run r = run("predict", "--model", trained(), "--classes", "0,2", "--batch", "3",
+        CliRun r = run("predict", "--model", trained(), "--classes", "0,2", "--batch", "3",
                 images.resolve("00000?.jpg").toString());
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = r.out().lines().filter(l -> l.contains(".jpg ")).toList();
@@ -108,7 +93,7 @@ class PredictCommandTest {
         Files.copy(Path.of(valImage(1)), folder.resolve("a.jpg"));
         Files.copy(Path.of(valImage(2)), folder.resolve("b.JPG"));
         Files.writeString(folder.resolve("notes.txt"), "not an image");
-        Run d = run("predict", "--model", trained(), folder.toString());
+        CliRun d = run("predict", "--model", trained(), folder.toString());
         assertThat(d.exit()).as(d.err()).isZero();
         assertThat(d.out().lines().filter(l -> l.contains(".jpg ") || l.contains(".JPG "))).hasSize(2);
     }
@@ -116,7 +101,7 @@ class PredictCommandTest {
     @Test
     void missingModelFailsWithoutOutputFiles() throws Exception {
         Path json = dir.resolve("o/r.json");
-        Run r = run("predict", "--model", dir.resolve("missing.onnx").toString(), "--json", json.toString(),
+        CliRun r = run("predict", "--model", dir.resolve("missing.onnx").toString(), "--json", json.toString(),
                 "--save", dir.resolve("o/s").toString(), valImage(1));
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("error: ").contains("missing.onnx");
@@ -129,7 +114,7 @@ class PredictCommandTest {
         Path corrupt = Files.write(dir.resolve("broken.jpg"), Arrays.copyOf(good, good.length / 3));
         Path json = dir.resolve("out/r.json");
         Path save = dir.resolve("out/s");
-        Run r = run("predict", "--model", trained(), "--json", json.toString(), "--save", save.toString(),
+        CliRun r = run("predict", "--model", trained(), "--json", json.toString(), "--save", save.toString(),
                 valImage(1), valImage(2), corrupt.toString(), valImage(3));
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("error: ").contains("broken.jpg");
@@ -142,7 +127,7 @@ class PredictCommandTest {
     @Test
     void nonImageModelUnsupportedModelAndBadOptionsFailClearly() throws Exception {
         Path vector = OnnxModels.vectorModel(dir.resolve("vector.onnx"));
-        Run r = run("predict", "--model", vector.toString(), valImage(1));
+        CliRun r = run("predict", "--model", vector.toString(), valImage(1));
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("error: ").contains("'x'").contains("[B, 3, H, W]");
 
@@ -170,7 +155,7 @@ class PredictCommandTest {
         for (String model : List.of("yolov8n-seg", "yolo11n-pose", "yolov8n-obb", "yolo11n-cls")) {
             Path json = dir.resolve(model + ".json");
             Path save = dir.resolve(model);
-            Run r = run("predict", "--model", Fixtures.file("tiny/" + model + ".onnx").toString(), "--json",
+            CliRun r = run("predict", "--model", Fixtures.file("tiny/" + model + ".onnx").toString(), "--json",
                     json.toString(), "--save", save.toString(), bus);
             assertThat(r.exit()).as(r.err()).isZero();
             JsonNode reference = Fixtures.readJson(Fixtures.file("tiny/" + model + ".predict.json")).get("square");

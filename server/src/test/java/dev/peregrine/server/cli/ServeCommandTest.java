@@ -7,8 +7,6 @@ import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.server.http.HttpServerConfig;
 import dev.peregrine.server.model.ModelSpec;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,10 +78,8 @@ class ServeCommandTest {
                 .hasMessageContaining("8");
         assertThatThrownBy(() -> parse("--device", "tpu").modelSpecs()).hasMessageContaining("tpu");
 
-        StringWriter err = new StringWriter();
-        CommandLine cl = PeregrineCli.commandLine();
-        cl.setErr(new PrintWriter(err));
-        assertThat(cl.execute("serve", "--timeout-ms", "0")).isEqualTo(CliErrors.EXIT_FAILURE);
-        assertThat(err.toString()).startsWith("error: --timeout-ms");
+        CliRun r = CliRun.run("serve", "--timeout-ms", "0");
+        assertThat(r.exit()).isEqualTo(CliErrors.EXIT_FAILURE);
+        assertThat(r.err()).startsWith("error: --timeout-ms");
     }
 }

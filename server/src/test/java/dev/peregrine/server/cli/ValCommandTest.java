@@ -1,41 +1,26 @@
 package dev.peregrine.server.cli;
 
+import static dev.peregrine.server.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.testing.Fixtures;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code peregrine val} end to end on the trained fixture, against Ultralytics' own val figures. */
 class ValCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = PeregrineCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void fp32FiguresMatchUltralyticsVal() throws Exception {
         Path json = dir.resolve("metrics.json");
         Path preds = dir.resolve("predictions.json");
-        Run r = run("val", "--model", Fixtures.file("trained/shapes-yolov8n.onnx").toString(), "--data",
+        CliRun r = run("val", "--model", Fixtures.file("trained/shapes-yolov8n.onnx").toString(), "--data",
                 Fixtures.file("trained/data.yaml").toString(), "--coco", "--json", json.toString(),
                 "--save-predictions", preds.toString());
         System.out.print(r.out());
@@ -67,7 +52,7 @@ class ValCommandTest {
         Path images = Files.createDirectories(dir.resolve("images/val"));
         Files.copy(Fixtures.file("trained/images/val/000001.jpg"), images.resolve("000001.jpg"));
         Files.writeString(dir.resolve("data.yaml"), "names: [a, b]\nval: images/val\n");
-        Run r = run("val", "--model", Fixtures.file("trained/shapes-yolov8n.onnx").toString(), "--data",
+        CliRun r = run("val", "--model", Fixtures.file("trained/shapes-yolov8n.onnx").toString(), "--data",
                 dir.resolve("data.yaml").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("error: the model has 5 classes but the data set has 2");
@@ -75,7 +60,7 @@ class ValCommandTest {
 
     @Test
     void refusesAMissingDataSet() {
-        Run r = run("val", "--model", Fixtures.file("trained/shapes-yolov8n.onnx").toString(), "--data",
+        CliRun r = run("val", "--model", Fixtures.file("trained/shapes-yolov8n.onnx").toString(), "--data",
                 dir.resolve("nothing").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("error: data set not found");

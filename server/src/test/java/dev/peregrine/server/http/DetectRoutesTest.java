@@ -3,35 +3,17 @@ package dev.peregrine.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code POST /v1/models/{name}/detect} against a fake detector: answers, options and every 4xx path. */
-@ExtendWith(VertxExtension.class)
-class DetectRoutesTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start(Vertx vertx) throws Exception {
-        server = TestServer.start(vertx);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class DetectRoutesTest extends DefaultServerTestBase {
     @Test
     void detectsOneJpegWithTheDocumentedJsonShape() throws Exception {
         HttpResponse<Buffer> r = server.detect("", TestImages.jpeg(320, 240));

@@ -7,35 +7,19 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The Open Inference Protocol routes, with JSON tensors and the binary tensor data extension. */
-@ExtendWith(VertxExtension.class)
-class KServeRoutesTest {
+class KServeRoutesTest extends DefaultServerTestBase {
     private static final int PER_IMAGE = 3 * FakeTensorModel.H * FakeTensorModel.W;
-    private TestServer server;
-
-    @BeforeEach
-    void start(Vertx vertx) throws Exception {
-        server = TestServer.start(vertx);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     /** {@code batch} images whose values are {@code 0.01 * i}. */
     private static float[] input(int batch) {

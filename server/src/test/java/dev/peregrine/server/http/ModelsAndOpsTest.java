@@ -2,31 +2,13 @@ package dev.peregrine.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code /v1/models}, health probes, metrics and the demo page's static files. */
-@ExtendWith(VertxExtension.class)
-class ModelsAndOpsTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start(Vertx vertx) throws Exception {
-        server = TestServer.start(vertx);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class ModelsAndOpsTest extends DefaultServerTestBase {
     @Test
     void listsModelsWithInfoEngineAndBatching() throws Exception {
         HttpResponse<Buffer> r = server.getNow("/v1/models");
