@@ -88,14 +88,23 @@ final class GraphIndex {
 
     /** Refuses graphs whose nodes carry subgraphs (If, Loop, Scan): the passes do not descend into them. */
     void requireNoSubgraphs(String pass) throws PeregrineException {
+        NodeProto n = firstWithSubgraph();
+        if (n != null) {
+            throw PeregrineException.unsupported("the " + pass + " pass does not handle subgraphs ("
+                    + n.getOpType() + " node '" + n.getName() + "')");
+        }
+    }
+
+    /** The first node carrying a subgraph (If, Loop, Scan), or null. */
+    NodeProto firstWithSubgraph() {
         for (NodeProto n : nodes) {
             for (AttributeProto a : n.getAttributeList()) {
                 if (a.hasG() || a.getGraphsCount() > 0) {
-                    throw PeregrineException.unsupported("the " + pass + " pass does not handle subgraphs ("
-                            + n.getOpType() + " node '" + n.getName() + "')");
+                    return n;
                 }
             }
         }
+        return null;
     }
 
     /** True when the graph already holds quantization operators. */

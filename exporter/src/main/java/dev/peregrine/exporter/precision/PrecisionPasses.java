@@ -66,7 +66,8 @@ public final class PrecisionPasses {
      * point {@code z + 128}: the same real values, but the form ONNX Runtime's x86 CPU provider fuses into its
      * U8S8 integer kernels by default (with int8 activations it keeps float convolutions, or, with
      * {@code session.qdqisint8allowed}, uses much slower S8S8 kernels). Weights stay int8. TensorRT does not accept
-     * the result, so apply it only for ONNX Runtime on CPU.
+     * the result, so apply it only for ONNX Runtime on CPU. Only zero points stored as one inline int8 value are
+     * shifted; {@link #activationQuantization} says whether that covers every activation of a model.
      */
     public static ModelProto int8ActivationsToUint8(ModelProto model) {
         GraphProto g = model.getGraph();
@@ -86,13 +87,10 @@ public final class PrecisionPasses {
             NodeProto n = b.getNode(i);
             boolean activation = n.getOpType().equals("QuantizeLinear")
                     || (n.getOpType().equals("DequantizeLinear") && quantizedActivations.contains(n.getInput(0)));
-            if (!activation || n.getInputCount() < 3) {
+            if (!activation || !ActivationQuantizers.shifts(n, inits)) {
                 continue;
             }
             TensorProto zp = inits.get(n.getInput(2));
-            if (zp == null || zp.getDataType() != TensorData.INT8 || zp.getDimsCount() != 0) {
-                continue;
-            }
             String u8 = shifted.computeIfAbsent(zp.getName(), k -> {
                 String name = k + "_uint8";
                 byte v = (byte) (zp.getRawData().byteAt(0) + 128);
@@ -112,6 +110,15 @@ public final class PrecisionPasses {
             }
         }
         return model.toBuilder().setGraph(b).build();
+    }
+
+    /**
+     * How {@code model}'s graph quantizes its activations: {@link ActivationQuantization#INT8} when it has int8
+     * activations that {@link #int8ActivationsToUint8} converts completely into a valid model (the test for
+     * applying it before serving on ONNX Runtime CPU). Read from the graph, not from the metadata.
+     */
+    public static ActivationQuantization activationQuantization(ModelProto model) {
+        return ActivationQuantizers.classify(model);
     }
 
     /** The precision recorded in the model's metadata, FP32 when absent. */

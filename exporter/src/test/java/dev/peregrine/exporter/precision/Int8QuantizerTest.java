@@ -100,6 +100,14 @@ class Int8QuantizerTest {
     }
 
     @Test
+    void theArtifactsActivationTypeIsReadFromItsGraph() {
+        assertThat(PrecisionPasses.activationQuantization(fp32)).isEqualTo(ActivationQuantization.NONE);
+        assertThat(PrecisionPasses.activationQuantization(int8)).isEqualTo(ActivationQuantization.INT8);
+        assertThat(PrecisionPasses.activationQuantization(PrecisionPasses.int8ActivationsToUint8(int8)))
+                .isEqualTo(ActivationQuantization.UINT8);
+    }
+
+    @Test
     void staysCloseToFloat32OnAValidationImage() throws Exception {
         float[] in = OrtRun.letterboxed(Fixtures.file("trained/images/val/000001.jpg"), 320);
         long[] shape = {1, 3, 320, 320};

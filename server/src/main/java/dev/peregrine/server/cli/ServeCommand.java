@@ -112,6 +112,11 @@ public final class ServeCommand implements Callable<Integer> {
             + "finish (default: ${DEFAULT-VALUE}).")
     long shutdownGraceS;
 
+    @Option(names = "--no-cpu-uint8-activations", description = "On the CPU, serve INT8 models with int8 "
+            + "activations as they are, instead of converting them once (cached) to uint8 activations, the form "
+            + "ONNX Runtime's CPU integer kernels run (same values, 1.5-3x faster).")
+    boolean noCpuUint8Activations;
+
     @Override
     public Integer call() throws Exception {
         HttpServerConfig config = httpConfig();
@@ -121,7 +126,8 @@ public final class ServeCommand implements Callable<Integer> {
         // both the header check and the decoder.
         EngineTensorViews views = new EngineTensorViews();
         ServerRuntime runtime = ServerRuntime.start(config, specs,
-                views.recording(DefaultModelLoader.standard(views.opener(config.maxPixels()))), views);
+                views.recording(DefaultModelLoader.standard(views.opener(config.maxPixels()))
+                        .withCpuUint8Activations(!noCpuUint8Activations)), views);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             runtime.shutdown();

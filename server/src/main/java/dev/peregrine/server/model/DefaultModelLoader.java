@@ -15,24 +15,40 @@ import java.util.Objects;
  * The production {@link ModelLoader}: {@code .onnx} and {@code .engine} files open directly through the
  * {@link DetectorOpener} on the spec's device ({@code .engine} files only on a CUDA device: the engines'
  * {@code tensorrt} provider opens them); {@code .pt} checkpoints are exported to ONNX once (cached on disk by content
- * hash, see {@link ExportCache}) and the export is opened.
+ * hash, see {@link ExportCache}) and the export is opened. On the CPU, an INT8 {@code .onnx} model with int8
+ * activations is opened in its uint8-activation form unless that is turned off ({@link CpuUint8Activations}).
  */
 public final class DefaultModelLoader implements ModelLoader {
     private final DetectorOpener opener;
     private final PtExporter exporter;
     private final ExportCache cache;
+    private final CpuUint8Activations cpuUint8;
 
     /**
-     * A loader with explicit parts.
+     * A loader with explicit parts that converts INT8 models to uint8 activations on the CPU.
      *
      * @param opener   opens engine files
      * @param exporter exports {@code .pt} checkpoints
-     * @param cache    where exports are kept
+     * @param cache    where exports and converted models are kept
      */
     public DefaultModelLoader(DetectorOpener opener, PtExporter exporter, ExportCache cache) {
+        this(opener, exporter, cache, true);
+    }
+
+    private DefaultModelLoader(DetectorOpener opener, PtExporter exporter, ExportCache cache,
+                               boolean cpuUint8Activations) {
         this.opener = Objects.requireNonNull(opener, "opener");
         this.exporter = Objects.requireNonNull(exporter, "exporter");
         this.cache = Objects.requireNonNull(cache, "cache");
+        this.cpuUint8 = new CpuUint8Activations(cache, cpuUint8Activations);
+    }
+
+    /**
+     * This loader with the CPU conversion of INT8 models to uint8 activations on or off (on by default; off serves
+     * every {@code .onnx} file as it is, e.g. to compare the two forms).
+     */
+    public DefaultModelLoader withCpuUint8Activations(boolean on) {
+        return new DefaultModelLoader(opener, exporter, cache, on);
     }
 
     /** The loader the server uses: the engines' YOLO detector, the Java exporter, the default cache directory. */
@@ -68,7 +84,8 @@ public final class DefaultModelLoader implements ModelLoader {
         }
         int maxBatch = spec.policy().maxBatch();
         Path modelFile = switch (ModelFormat.of(path)) {
-            case ONNX -> path;
+            // Only .onnx files: the server's own .pt exports are float32 (JavaPtExporter), nothing to convert.
+            case ONNX -> cpuUint8.fileFor(path, spec.device());
             case ENGINE -> {
                 requireCuda(path, spec.device());
                 yield path;

@@ -18,9 +18,11 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * On-disk cache of ONNX exports of {@code .pt} checkpoints, so that a restart does not export again. The key is
- * the SHA-256 of the checkpoint's bytes together with the exporter's {@link PtExporter#cacheKey()} and the batch
- * cap: a retrained checkpoint under the same name, or other export settings, get a new entry.
+ * On-disk cache of ONNX exports of {@code .pt} checkpoints, so that a restart does not export again, and of other
+ * files derived from a model file (the uint8-activation form of INT8 models, {@link CpuUint8Activations}). The key
+ * is the SHA-256 of the source file's bytes together with the settings it was derived with (for exports, the
+ * exporter's {@link PtExporter#cacheKey()} and the batch cap): a retrained checkpoint under the same name, or other
+ * settings, get a new entry. Entries live in the cache directory only, never beside the source.
  *
  * <p>Entries are written to a temporary file in the cache directory and moved into place atomically, so that a
  * crash or a concurrent server never leaves (or reads) a half-written model.
@@ -70,16 +72,67 @@ public final class ExportCache {
             log.info("using cached export {} of {}", target, pt);
             return target;
         }
+        log.info("exporting {} to ONNX (cached as {})", pt, target);
+        long start = System.nanoTime();
+        write(target, tmp -> exporter.export(pt, tmp, maxBatch));
+        log.info("exported {} in {} ms", pt.getFileName(), (System.nanoTime() - start) / 1_000_000);
+        return target;
+    }
+
+    /** Where the export of {@code pt} with these settings lives: {@code <stem>-<16 hex of the key>.onnx}. */
+    Path entryFor(Path pt, PtExporter exporter, int maxBatch) throws PeregrineException {
+        return entryFor(pt, "", exporter.cacheKey() + "\nmaxBatch=" + maxBatch);
+    }
+
+    /**
+     * Where a file derived from {@code source} with {@code settings} lives:
+     * {@code <stem><tag>-<16 hex of the key>.onnx}, the key being the SHA-256 of the source's content hash and the
+     * settings, so that a changed source or other settings get a new entry.
+     *
+     * @param tag marks the kind of entry in its name (e.g. {@code -uint8act}); empty for exports
+     * @throws PeregrineException NOT_FOUND when {@code source} is missing or unreadable
+     */
+    Path entryFor(Path source, String tag, String settings) throws PeregrineException {
+        if (!Files.isRegularFile(source)) {
+            throw PeregrineException.notFound("model file not found: " + source);
+        }
+        String content = sha256Hex(source);
+        String key = sha256Hex((content + "\n" + settings).getBytes(StandardCharsets.UTF_8));
+        String file = source.getFileName().toString();
+        String stem = stripModelExtension(file) + tag;
+        return dir.resolve(stem.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + key.substring(0, 16) + ".onnx");
+    }
+
+    /** {@code file} without a {@code .pt} or {@code .onnx} extension. */
+    private static String stripModelExtension(String file) {
+        for (String ext : new String[] {".pt", ".onnx"}) {
+            if (file.endsWith(ext)) {
+                return file.substring(0, file.length() - ext.length());
+            }
+        }
+        return file;
+    }
+
+    /** Writes the content of one cache entry into a temporary file that the cache then moves into place. */
+    @FunctionalInterface
+    interface EntryWriter {
+        /** Writes the entry to {@code tmp} (an existing, empty file in the cache directory). */
+        void write(Path tmp) throws PeregrineException;
+    }
+
+    /**
+     * Writes the entry {@code target} with {@code writer}: into a temporary file in the cache directory, then moved
+     * into place atomically, so that a crash or a concurrent server never leaves (or reads) a half-written model.
+     *
+     * @throws PeregrineException the writer's own errors; ENGINE_FAILURE when the cache directory cannot be written
+     */
+    void write(Path target, EntryWriter writer) throws PeregrineException {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
-            log.info("exporting {} to ONNX (cached as {})", pt, target);
-            long start = System.nanoTime();
-            exporter.export(pt, tmp, maxBatch);
+            writer.write(tmp);
             moveIntoPlace(tmp, target);
-            log.info("exported {} in {} ms", pt.getFileName(), (System.nanoTime() - start) / 1_000_000);
-            return target;
         } catch (IOException e) {
             throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "cannot write the export cache " + dir + ": " + e, e);
         } finally {
@@ -91,19 +144,6 @@ public final class ExportCache {
                 }
             }
         }
-    }
-
-    /** Where the export of {@code pt} with these settings lives: {@code <stem>-<16 hex of the key>.onnx}. */
-    Path entryFor(Path pt, PtExporter exporter, int maxBatch) throws PeregrineException {
-        if (!Files.isRegularFile(pt)) {
-            throw PeregrineException.notFound("model file not found: " + pt);
-        }
-        String checkpoint = sha256Hex(pt);
-        String key = sha256Hex((checkpoint + "\n" + exporter.cacheKey() + "\nmaxBatch=" + maxBatch)
-                .getBytes(StandardCharsets.UTF_8));
-        String file = pt.getFileName().toString();
-        String stem = file.endsWith(".pt") ? file.substring(0, file.length() - 3) : file;
-        return dir.resolve(stem.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + key.substring(0, 16) + ".onnx");
     }
 
     private static void moveIntoPlace(Path tmp, Path target) throws IOException {

@@ -8,8 +8,6 @@ import dev.peregrine.exporter.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -22,8 +20,7 @@ final class JavaPtExporter implements PtExporter {
     /** Settings baked into every server export; part of the cache key. */
     private static final String SETTINGS = "imgsz=train dynamic=true opset=default precision=fp32";
 
-    private final String cacheKey = "peregrine-exporter " + Exporter.PRODUCER_VERSION + " " + exporterBuild() + " "
-            + SETTINGS;
+    private final String cacheKey = ExporterBuild.id() + " " + SETTINGS;
 
     @Override
     public void export(Path pt, Path onnxOut, int maxBatch) throws PeregrineException {
@@ -41,22 +38,5 @@ final class JavaPtExporter implements PtExporter {
     @Override
     public String cacheKey() {
         return cacheKey;
-    }
-
-    /**
-     * The SHA-256 of the jar the exporter was loaded from, so that a new build of the exporter (same version
-     * string, different graph) does not reuse exports of the old one. Empty when run from a classes directory.
-     */
-    private static String exporterBuild() {
-        try {
-            var source = Exporter.class.getProtectionDomain().getCodeSource();
-            if (source == null) {
-                return "";
-            }
-            Path location = Path.of(source.getLocation().toURI());
-            return Files.isRegularFile(location) ? "jar=" + ExportCache.sha256Hex(location) : "";
-        } catch (URISyntaxException | SecurityException | PeregrineException | IllegalArgumentException e) {
-            return "";
-        }
     }
 }

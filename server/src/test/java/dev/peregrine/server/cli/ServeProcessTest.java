@@ -2,6 +2,8 @@ package dev.peregrine.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.peregrine.exporter.precision.OnnxFiles;
+import dev.peregrine.server.model.Int8TestModels;
 import dev.peregrine.testing.Fixtures;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code peregrine serve} as a process with the bundled demo model: it exports and serves the model, answers
  * detections, keeps its memory bounded under an overload of large uploads, and exits 0 after a graceful SIGTERM.
+ * And with an INT8 model: converted to uint8 activations on the CPU unless switched off.
  */
 class ServeProcessTest {
     private static final Path ROOT = Path.of(System.getProperty("peregrine.root", "..")).toAbsolutePath().normalize();
@@ -43,6 +46,32 @@ class ServeProcessTest {
 
             assertThat(server.terminate()).as("exit status; output %s", server.output()).isZero();
             assertThat(server.output()).anyMatch(l -> l.contains("model 'shapes' ready (onnxruntime-cpu"));
+        }
+    }
+
+    /**
+     * An INT8 model with int8 activations on the CPU: served from its uint8-activation form in the cache, with one
+     * log line saying so; with {@code --no-cpu-uint8-activations}, from the file itself.
+     */
+    @Test
+    void int8ModelsAreServedWithUint8ActivationsUnlessSwitchedOff(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("m-int8.onnx");
+        OnnxFiles.write(Int8TestModels.trainedInt8(), model);
+        Path cache = dir.resolve("cache");
+        HttpClient http = HttpClient.newHttpClient();
+        try (ServerProcess server = ServerProcess.start(ROOT, cache, List.of("-Xmx1g"), "--model", model.toString(),
+                "--max-batch", "1", "--no-cpu-uint8-activations")) {
+            server.awaitReady(http);
+            assertThat(server.output()).as("output").anyMatch(l -> l.contains("loaded m-int8.onnx with onnxruntime-cpu"))
+                    .noneMatch(l -> l.contains("uint8"));
+        }
+        assertThat(cache).doesNotExist();
+        try (ServerProcess server = ServerProcess.start(ROOT, cache, List.of("-Xmx1g"), "--model", model.toString(),
+                "--max-batch", "1")) {
+            server.awaitReady(http);
+            assertThat(server.output()).as("output")
+                    .anyMatch(l -> l.contains("m-int8.onnx: converted int8 Q/DQ activations to uint8"))
+                    .anyMatch(l -> l.matches(".*loaded m-int8-uint8act-[0-9a-f]{16}\\.onnx with onnxruntime-cpu.*"));
         }
     }
 
