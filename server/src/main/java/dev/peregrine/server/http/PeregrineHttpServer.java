@@ -202,7 +202,8 @@ public final class PeregrineHttpServer {
         // Vert.x wants a BodyHandler ahead of user handlers, so that no asynchronous step runs before the body is
         // consumed; the checks before it here are synchronous, so it is wrapped to let them refuse a request
         // (404, 401, 503) before its body is read.
-        BodyHandler inferBody = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
+        BodyHandler inferBody = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes())
+                .setPreallocateBodyBuffer(true);
         router.post("/v2/models/:name/infer")
                 .handler(ctx -> admit(ctx, "infer"))
                 .handler(v2::beginInfer)

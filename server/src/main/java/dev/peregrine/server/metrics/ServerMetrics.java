@@ -5,6 +5,7 @@ import dev.peregrine.server.batch.RejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -15,10 +16,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The server's metrics, exposed in Prometheus text format by {@link #scrape()}.
@@ -51,6 +55,12 @@ public final class ServerMetrics {
             Duration.ofSeconds(10), Duration.ofSeconds(30)};
 
     private final PrometheusMeterRegistry registry;
+    /**
+     * The meters recorded on every request and batch, by name and tags. Registering through a builder looks the
+     * meter up by a freshly built, sorted id each time; these are recorded on the request path (the batch's meters
+     * before its futures complete), so they are looked up once and kept. Meters are never removed from the registry.
+     */
+    private final Map<String, Meter> hotMeters = new ConcurrentHashMap<>();
 
     /** A fresh Prometheus registry with JVM and process meters. */
     public ServerMetrics() {
@@ -95,10 +105,10 @@ public final class ServerMetrics {
      * @param totalNanos time from receiving the request to sending the answer
      */
     public void recordRequest(String model, int httpStatus, long totalNanos) {
-        Counter.builder("peregrine.requests")
+        this.<Counter>hot("peregrine.requests|" + model + "|" + httpStatus, () -> Counter.builder("peregrine.requests")
                 .description("Answered requests by model and HTTP status")
                 .tags("model", model, "status", Integer.toString(httpStatus))
-                .register(registry)
+                .register(registry))
                 .increment();
         latencyTimer("peregrine.request.latency", "Total request latency", model).record(totalNanos,
                 TimeUnit.NANOSECONDS);
@@ -132,11 +142,12 @@ public final class ServerMetrics {
         batchSizes(model, maxBatch).record(size);
         latencyTimer("peregrine.inference.latency", "Time one batch spent in the engine and decoder", model)
                 .record(runNanos, TimeUnit.NANOSECONDS);
-        Counter.builder("peregrine.engine.busy")
+        this.<Counter>hot("peregrine.engine.busy|" + model + "|" + instance, () -> Counter.builder(
+                        "peregrine.engine.busy")
                 .description("Time each engine instance spent running batches")
                 .baseUnit("seconds")
                 .tags("model", model, "instance", Integer.toString(instance))
-                .register(registry)
+                .register(registry))
                 .increment(runNanos / 1e9);
     }
 
@@ -215,14 +226,24 @@ public final class ServerMetrics {
     }
 
     private Timer latencyTimer(String name, String description, String model) {
-        return Timer.builder(name)
+        return hot(name + "|" + model, () -> Timer.builder(name)
                 .description(description)
                 .tags("model", model)
                 .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry);
+                .register(registry));
+    }
+
+    @SuppressWarnings("unchecked") // each key names one meter type, created by the supplier given with it
+    private <M extends Meter> M hot(String key, Supplier<M> register) {
+        Meter m = hotMeters.get(key);
+        return m != null ? (M) m : (M) hotMeters.computeIfAbsent(key, k -> register.get());
     }
 
     private DistributionSummary batchSizes(String model, int maxBatch) {
+        return hot("peregrine.batch.size|" + model, () -> registerBatchSizes(model, maxBatch));
+    }
+
+    private DistributionSummary registerBatchSizes(String model, int maxBatch) {
         double[] buckets = new double[Math.max(1, maxBatch)];
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] = i + 1;
