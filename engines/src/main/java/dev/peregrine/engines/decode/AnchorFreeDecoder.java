@@ -3,11 +3,8 @@ package dev.peregrine.engines.decode;
 import dev.peregrine.engines.DetectOptions;
 import dev.peregrine.engines.Detection;
 import dev.peregrine.engines.EngineOutputs;
-import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -52,18 +49,8 @@ public final class AnchorFreeDecoder implements HeadDecoder {
 
     @Override
     public List<Detection> decode(EngineOutputs outputs, int image, DetectOptions options) throws PeregrineException {
-        EngineOutputs.OutputTensor out = outputs.get(0);
-        long[] shape = out.shape();
-        int rows = 4 + classCount + extra;
-        if (shape.length != 3 || shape[1] != rows || image < 0 || image >= shape[0]) {
-            throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "anchor-free decoder for " + classCount
-                    + " classes expects output [B, " + rows + ", N] and image < B, got " + Arrays.toString(shape)
-                    + " and image " + image);
-        }
-        int anchors = (int) shape[2];
-        FloatBuffer data = out.data();
-        int base = Math.multiplyExact(image, Math.multiplyExact(rows, anchors));
-        collectCandidates(data, base, anchors, options);
+        AnchorRows rows = AnchorRows.of(outputs, image, 4 + classCount + extra, "anchor-free", classCount);
+        collectCandidates(rows, options);
         int n = nms.run(options.iou(), options.agnostic(), options.maxDet());
         List<Detection> result = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
@@ -74,15 +61,15 @@ public final class AnchorFreeDecoder implements HeadDecoder {
         return result;
     }
 
-    /** Fills {@link #nms} with the candidates of one image whose rows start at {@code base}. */
-    private void collectCandidates(FloatBuffer data, int base, int anchors, DetectOptions options) {
+    /** Fills {@link #nms} with the candidates of one image. */
+    private void collectCandidates(AnchorRows rows, DetectOptions options) {
         nms.clear();
-        filter.select(data, base, anchors, classCount, options, (a, c, score) -> {
+        filter.select(rows, classCount, options, (a, c, score) -> {
             // xywh -> xyxy in float32 exactly as Ultralytics' xywh2xyxy: xy -/+ wh / 2.
-            float cx = data.get(base + a);
-            float cy = data.get(base + anchors + a);
-            float hw = data.get(base + 2 * anchors + a) / 2f;
-            float hh = data.get(base + 3 * anchors + a) / 2f;
+            float cx = rows.get(0, a);
+            float cy = rows.get(1, a);
+            float hw = rows.get(2, a) / 2f;
+            float hh = rows.get(3, a) / 2f;
             nms.add(cx - hw, cy - hh, cx + hw, cy + hh, score, c, a);
         });
     }

@@ -26,12 +26,13 @@ final class CandidateFilter {
     /**
      * Selects the candidates of one image.
      *
-     * @param data       the output buffer
-     * @param base       index of the image's first value (row 0, anchor 0)
-     * @param anchors    anchors per row
+     * @param rows       the image's output rows
      * @param classCount score rows, starting at row 4
      */
-    void select(FloatBuffer data, int base, int anchors, int classCount, DetectOptions options, Sink sink) {
+    void select(AnchorRows rows, int classCount, DetectOptions options, Sink sink) {
+        FloatBuffer data = rows.data();
+        int base = rows.base();
+        int anchors = rows.anchors();
         if (best.length < anchors) {
             best = new float[anchors];
             bestClass = new int[anchors];

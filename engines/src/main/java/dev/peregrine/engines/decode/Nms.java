@@ -14,42 +14,23 @@ import java.util.Arrays;
  * multi-label class order within an anchor), {@link #run}, then read the kept candidates with {@link #kept(int)}.
  * Scratch arrays grow as needed and are reused; not thread-safe.
  */
-public final class Nms {
+public final class Nms extends RankedNms {
     /** Class offset of class-aware NMS (Ultralytics' {@code max_wh}). */
     public static final float MAX_WH = 7680f;
     /** Most candidates that enter NMS (Ultralytics' {@code max_nms}). */
     public static final int MAX_NMS = 30000;
 
-    private float[] x1 = new float[64];
-    private float[] y1 = new float[64];
-    private float[] x2 = new float[64];
-    private float[] y2 = new float[64];
-    private float[] scores = new float[64];
-    private int[] classes = new int[64];
-    private int[] sources = new int[64];
-    private int size;
+    private float[] x1 = new float[CAPACITY];
+    private float[] y1 = new float[CAPACITY];
+    private float[] x2 = new float[CAPACITY];
+    private float[] y2 = new float[CAPACITY];
 
-    // Scratch of run(): sort keys, offset boxes and areas in sorted order, suppression flags, kept candidates.
-    private long[] order = new long[64];
-    private float[] ox1 = new float[64];
-    private float[] oy1 = new float[64];
-    private float[] ox2 = new float[64];
-    private float[] oy2 = new float[64];
-    private float[] areas = new float[64];
-    private boolean[] suppressed = new boolean[64];
-    private int[] kept = new int[64];
-    private int keptCount;
-
-    /** Removes all candidates. */
-    public void clear() {
-        size = 0;
-        keptCount = 0;
-    }
-
-    /** Number of candidates added since {@link #clear()}. */
-    public int size() {
-        return size;
-    }
+    // Scratch of run(), by rank: class-offset boxes and their areas.
+    private float[] ox1 = new float[CAPACITY];
+    private float[] oy1 = new float[CAPACITY];
+    private float[] ox2 = new float[CAPACITY];
+    private float[] oy2 = new float[CAPACITY];
+    private float[] areas = new float[CAPACITY];
 
     /**
      * Adds a candidate box.
@@ -57,17 +38,11 @@ public final class Nms {
      * @param source where it came from (anchor or row index), returned by {@link #source(int)}
      */
     public void add(float bx1, float by1, float bx2, float by2, float score, int classId, int source) {
-        if (size == x1.length) {
-            grow(size * 2);
-        }
-        x1[size] = bx1;
-        y1[size] = by1;
-        x2[size] = bx2;
-        y2[size] = by2;
-        scores[size] = score;
-        classes[size] = classId;
-        sources[size] = source;
-        size++;
+        int i = addCandidate(score, classId, source);
+        x1[i] = bx1;
+        y1[i] = by1;
+        x2[i] = bx2;
+        y2[i] = by2;
     }
 
     /**
@@ -79,63 +54,31 @@ public final class Nms {
      * @return number of kept candidates, readable with {@link #kept(int)} in descending score order
      */
     public int run(float iouThreshold, boolean agnostic, int maxDet) {
-        int n = size;
-        ensureScratch(n);
-        // Sort by score descending, ties by insertion order: one long per candidate, no boxing, stable.
-        for (int i = 0; i < n; i++) {
-            order[i] = ((long) descendingKey(scores[i]) << 32) | i;
-        }
-        Arrays.sort(order, 0, n);
-        int m = Math.min(n, MAX_NMS);
-        for (int r = 0; r < m; r++) {
-            int i = (int) order[r];
-            float offset = agnostic ? 0f : classes[i] * MAX_WH;
-            float a = x1[i] + offset;
-            float b = y1[i] + offset;
-            float c = x2[i] + offset;
-            float d = y2[i] + offset;
-            ox1[r] = a;
-            oy1[r] = b;
-            ox2[r] = c;
-            oy2[r] = d;
-            areas[r] = (c - a) * (d - b);
-            suppressed[r] = false;
-        }
+        int m = rank(agnostic);
         // torchvision compares the float IoU with the threshold as a double (Python float): mirror that.
         double threshold = Double.parseDouble(Float.toString(iouThreshold));
-        keptCount = 0;
-        for (int r = 0; r < m && keptCount < maxDet; r++) {
-            if (suppressed[r]) {
-                continue;
-            }
-            kept[keptCount++] = (int) order[r];
-            float ix1 = ox1[r];
-            float iy1 = oy1[r];
-            float ix2 = ox2[r];
-            float iy2 = oy2[r];
-            float iarea = areas[r];
-            for (int s = r + 1; s < m; s++) {
-                if (suppressed[s]) {
-                    continue;
-                }
-                float w = Math.max(0f, Math.min(ix2, ox2[s]) - Math.max(ix1, ox1[s]));
-                float h = Math.max(0f, Math.min(iy2, oy2[s]) - Math.max(iy1, oy1[s]));
-                float inter = w * h;
-                float iou = inter / (iarea + areas[s] - inter);
-                if (iou > threshold) {
-                    suppressed[s] = true;
-                }
-            }
-        }
-        return keptCount;
+        return keep(m, maxDet, Suppressors.KEPT, (k, r) -> iou(k, r) > threshold);
     }
 
-    /** Candidate index of the {@code k}-th kept box (0 = highest score). */
-    public int kept(int k) {
-        if (k < 0 || k >= keptCount) {
-            throw new IndexOutOfBoundsException("kept " + k + " of " + keptCount);
-        }
-        return kept[k];
+    @Override
+    void rankBox(int r, int i, float offset) {
+        float a = x1[i] + offset;
+        float b = y1[i] + offset;
+        float c = x2[i] + offset;
+        float d = y2[i] + offset;
+        ox1[r] = a;
+        oy1[r] = b;
+        ox2[r] = c;
+        oy2[r] = d;
+        areas[r] = (c - a) * (d - b);
+    }
+
+    /** IoU of the offset boxes ranked {@code k} (kept) and {@code r}, in float32 in torchvision's order. */
+    private float iou(int k, int r) {
+        float w = Math.max(0f, Math.min(ox2[k], ox2[r]) - Math.max(ox1[k], ox1[r]));
+        float h = Math.max(0f, Math.min(oy2[k], oy2[r]) - Math.max(oy1[k], oy1[r]));
+        float inter = w * h;
+        return inter / (areas[k] + areas[r] - inter);
     }
 
     /** Left edge of candidate {@code i}. */
@@ -158,55 +101,23 @@ public final class Nms {
         return y2[i];
     }
 
-    /** Score of candidate {@code i}. */
-    public float score(int i) {
-        return scores[i];
-    }
-
-    /** Class of candidate {@code i}. */
-    public int classId(int i) {
-        return classes[i];
-    }
-
-    /** Source (anchor or row) of candidate {@code i}. */
-    public int source(int i) {
-        return sources[i];
-    }
-
-    /**
-     * Maps a float to an int whose signed order is the reverse of the float order (NaN excluded), so that an
-     * ascending sort of the keys sorts scores descending.
-     */
-    static int descendingKey(float f) {
-        int bits = Float.floatToIntBits(f);
-        int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
-        return ~ascending;
-    }
-
-    private void grow(int capacity) {
+    @Override
+    void growBoxes(int capacity) {
         x1 = Arrays.copyOf(x1, capacity);
         y1 = Arrays.copyOf(y1, capacity);
         x2 = Arrays.copyOf(x2, capacity);
         y2 = Arrays.copyOf(y2, capacity);
-        scores = Arrays.copyOf(scores, capacity);
-        classes = Arrays.copyOf(classes, capacity);
-        sources = Arrays.copyOf(sources, capacity);
     }
 
-    private void ensureScratch(int n) {
-        if (order.length < n) {
-            int c = Math.max(n, order.length * 2);
-            order = new long[c];
-            int m = Math.min(c, MAX_NMS);
-            if (ox1.length < m) {
-                ox1 = new float[m];
-                oy1 = new float[m];
-                ox2 = new float[m];
-                oy2 = new float[m];
-                areas = new float[m];
-                suppressed = new boolean[m];
-                kept = new int[m];
-            }
+    @Override
+    void reserveRanked(int m) {
+        if (ox1.length < m) {
+            int c = Math.max(m, ox1.length * 2);
+            ox1 = new float[c];
+            oy1 = new float[c];
+            ox2 = new float[c];
+            oy2 = new float[c];
+            areas = new float[c];
         }
     }
 }

@@ -3,11 +3,8 @@ package dev.peregrine.engines.decode;
 import dev.peregrine.engines.DetectOptions;
 import dev.peregrine.engines.Detection;
 import dev.peregrine.engines.EngineOutputs;
-import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,22 +29,11 @@ public final class ObbDecoder implements HeadDecoder {
 
     @Override
     public List<Detection> decode(EngineOutputs outputs, int image, DetectOptions options) throws PeregrineException {
-        EngineOutputs.OutputTensor out = outputs.get(0);
-        long[] shape = out.shape();
-        int rows = 4 + classCount + 1;
-        if (shape.length != 3 || shape[1] != rows || image < 0 || image >= shape[0]) {
-            throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "OBB decoder for " + classCount
-                    + " classes expects output [B, " + rows + ", N] and image < B, got " + Arrays.toString(shape)
-                    + " and image " + image);
-        }
-        int anchors = (int) shape[2];
-        FloatBuffer data = out.data();
-        int base = Math.multiplyExact(image, Math.multiplyExact(rows, anchors));
-        int angleRow = base + (rows - 1) * anchors;
+        int angleRow = 4 + classCount;
+        AnchorRows rows = AnchorRows.of(outputs, image, angleRow + 1, "OBB", classCount);
         nms.clear();
-        filter.select(data, base, anchors, classCount, options, (a, c, score) -> nms.add(data.get(base + a),
-                data.get(base + anchors + a), data.get(base + 2 * anchors + a), data.get(base + 3 * anchors + a),
-                data.get(angleRow + a), score, c, a));
+        filter.select(rows, classCount, options, (a, c, score) -> nms.add(rows.get(0, a), rows.get(1, a),
+                rows.get(2, a), rows.get(3, a), rows.get(angleRow, a), score, c, a));
         int n = nms.run(options.iou(), options.agnostic(), options.maxDet());
         List<Detection> result = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {

@@ -17,38 +17,21 @@ import java.util.Arrays;
  * <p>Usage like {@link Nms}: {@link #clear()}, {@link #add}, {@link #run}, then {@link #kept(int)}. Scratch arrays
  * grow as needed; not thread-safe.
  */
-public final class RotatedNms {
+public final class RotatedNms extends RankedNms {
     private static final float EPS = 1e-7f;
 
-    private float[] cx = new float[64];
-    private float[] cy = new float[64];
-    private float[] w = new float[64];
-    private float[] h = new float[64];
-    private float[] angle = new float[64];
-    private float[] scores = new float[64];
-    private int[] classes = new int[64];
-    private int[] sources = new int[64];
-    private int size;
+    private float[] cx = new float[CAPACITY];
+    private float[] cy = new float[CAPACITY];
+    private float[] w = new float[CAPACITY];
+    private float[] h = new float[CAPACITY];
+    private float[] angle = new float[CAPACITY];
 
-    private long[] order = new long[64];
-    private float[] sx = new float[64];
-    private float[] sy = new float[64];
-    private float[] ca = new float[64];
-    private float[] cb = new float[64];
-    private float[] cc = new float[64];
-    private int[] kept = new int[64];
-    private int keptCount;
-
-    /** Removes all candidates. */
-    public void clear() {
-        size = 0;
-        keptCount = 0;
-    }
-
-    /** Number of candidates added since {@link #clear()}. */
-    public int size() {
-        return size;
-    }
+    // Scratch of run(), by rank: class-offset centres and covariance terms.
+    private float[] sx = new float[CAPACITY];
+    private float[] sy = new float[CAPACITY];
+    private float[] ca = new float[CAPACITY];
+    private float[] cb = new float[CAPACITY];
+    private float[] cc = new float[CAPACITY];
 
     /**
      * Adds a candidate rotated box.
@@ -56,18 +39,12 @@ public final class RotatedNms {
      * @param source where it came from (anchor index), returned by {@link #source(int)}
      */
     public void add(float bcx, float bcy, float bw, float bh, float bangle, float score, int classId, int source) {
-        if (size == cx.length) {
-            grow(size * 2);
-        }
-        cx[size] = bcx;
-        cy[size] = bcy;
-        w[size] = bw;
-        h[size] = bh;
-        angle[size] = bangle;
-        scores[size] = score;
-        classes[size] = classId;
-        sources[size] = source;
-        size++;
+        int i = addCandidate(score, classId, source);
+        cx[i] = bcx;
+        cy[i] = bcy;
+        w[i] = bw;
+        h[i] = bh;
+        angle[i] = bangle;
     }
 
     /**
@@ -76,47 +53,30 @@ public final class RotatedNms {
      * @return number of kept candidates, readable with {@link #kept(int)} in descending score order
      */
     public int run(float iouThreshold, boolean agnostic, int maxDet) {
-        int n = size;
-        if (order.length < n) {
-            order = new long[Math.max(n, order.length * 2)];
-        }
-        for (int i = 0; i < n; i++) {
-            order[i] = ((long) Nms.descendingKey(scores[i]) << 32) | i;
-        }
-        Arrays.sort(order, 0, n);
-        int m = Math.min(n, Nms.MAX_NMS);
-        ensureScratch(m);
-        for (int r = 0; r < m; r++) {
-            int i = (int) order[r];
-            float offset = agnostic ? 0f : classes[i] * Nms.MAX_WH;
-            sx[r] = cx[i] + offset;
-            sy[r] = cy[i] + offset;
-            // _get_covariance_matrix: a = w^2/12, b = h^2/12 rotated by the angle.
-            float a = w[i] * w[i] / 12f;
-            float b = h[i] * h[i] / 12f;
-            float cos = (float) Math.cos(angle[i]);
-            float sin = (float) Math.sin(angle[i]);
-            float cos2 = cos * cos;
-            float sin2 = sin * sin;
-            ca[r] = a * cos2 + b * sin2;
-            cb[r] = a * sin2 + b * cos2;
-            cc[r] = (a - b) * cos * sin;
-        }
-        keptCount = 0;
-        for (int r = 0; r < m && keptCount < maxDet; r++) {
-            int i = (int) order[r];
-            boolean suppressed = false;
-            for (int q = 0; q < r && !suppressed; q++) {
-                if (!agnostic && classes[(int) order[q]] != classes[i]) {
-                    continue;
-                }
-                suppressed = probIou(q, r) >= iouThreshold;
-            }
-            if (!suppressed) {
-                kept[keptCount++] = i;
-            }
-        }
-        return keptCount;
+        int m = rank(agnostic);
+        // Class-aware: boxes of other classes are skipped outright (the offset would make their ProbIoU negative).
+        return keep(m, maxDet, Suppressors.ALL,
+                (q, r) -> (agnostic || sameClass(q, r)) && probIou(q, r) >= iouThreshold);
+    }
+
+    @Override
+    void rankBox(int r, int i, float offset) {
+        sx[r] = cx[i] + offset;
+        sy[r] = cy[i] + offset;
+        // _get_covariance_matrix: a = w^2/12, b = h^2/12 rotated by the angle.
+        float a = w[i] * w[i] / 12f;
+        float b = h[i] * h[i] / 12f;
+        float cos = (float) Math.cos(angle[i]);
+        float sin = (float) Math.sin(angle[i]);
+        float cos2 = cos * cos;
+        float sin2 = sin * sin;
+        ca[r] = a * cos2 + b * sin2;
+        cb[r] = a * sin2 + b * cos2;
+        cc[r] = (a - b) * cos * sin;
+    }
+
+    private boolean sameClass(int q, int r) {
+        return classId(candidate(q)) == classId(candidate(r));
     }
 
     /** Ultralytics' {@code batch_probiou} of sorted boxes {@code p} and {@code q}, in float32. */
@@ -135,14 +95,6 @@ public final class RotatedNms {
         float bd = Math.min(Math.max(t1 + t2 + t3, EPS), 100f);
         float hd = (float) Math.sqrt(1f - (float) Math.exp(-bd) + EPS);
         return 1f - hd;
-    }
-
-    /** Candidate index of the {@code k}-th kept box (0 = highest score). */
-    public int kept(int k) {
-        if (k < 0 || k >= keptCount) {
-            throw new IndexOutOfBoundsException("kept " + k + " of " + keptCount);
-        }
-        return kept[k];
     }
 
     /** Centre x of candidate {@code i}. */
@@ -170,33 +122,17 @@ public final class RotatedNms {
         return angle[i];
     }
 
-    /** Score of candidate {@code i}. */
-    public float score(int i) {
-        return scores[i];
-    }
-
-    /** Class of candidate {@code i}. */
-    public int classId(int i) {
-        return classes[i];
-    }
-
-    /** Source (anchor) of candidate {@code i}. */
-    public int source(int i) {
-        return sources[i];
-    }
-
-    private void grow(int capacity) {
+    @Override
+    void growBoxes(int capacity) {
         cx = Arrays.copyOf(cx, capacity);
         cy = Arrays.copyOf(cy, capacity);
         w = Arrays.copyOf(w, capacity);
         h = Arrays.copyOf(h, capacity);
         angle = Arrays.copyOf(angle, capacity);
-        scores = Arrays.copyOf(scores, capacity);
-        classes = Arrays.copyOf(classes, capacity);
-        sources = Arrays.copyOf(sources, capacity);
     }
 
-    private void ensureScratch(int m) {
+    @Override
+    void reserveRanked(int m) {
         if (sx.length < m) {
             int c = Math.max(m, sx.length * 2);
             sx = new float[c];
@@ -204,7 +140,6 @@ public final class RotatedNms {
             ca = new float[c];
             cb = new float[c];
             cc = new float[c];
-            kept = new int[c];
         }
     }
 }

@@ -23,13 +23,8 @@ public final class EvalReportJson {
         root.put("instances", r.instances());
         root.put("predictions", r.predictions());
         UltralyticsMetrics u = r.ultralytics();
-        ObjectNode m = root.putObject("metrics");
-        m.put("precision", u.precision());
-        m.put("recall", u.recall());
-        m.put("mAP50", u.map50());
-        m.put("mAP75", u.map75());
-        m.put("mAP50-95", u.map());
-        m.put("fitness", u.fitness());
+        figures(root.putObject("metrics"), u.precision(), u.recall(), u.map50(), u.map75(), u.map())
+                .put("fitness", u.fitness());
         ArrayNode classes = root.putArray("classes");
         for (ClassMetrics c : u.classes()) {
             ObjectNode o = classes.addObject();
@@ -37,11 +32,7 @@ public final class EvalReportJson {
             o.put("name", c.name());
             o.put("images", c.images());
             o.put("instances", c.instances());
-            o.put("precision", c.precision());
-            o.put("recall", c.recall());
-            o.put("mAP50", c.ap50());
-            o.put("mAP75", c.ap75());
-            o.put("mAP50-95", c.ap5095());
+            figures(o, c.precision(), c.recall(), c.ap50(), c.ap75(), c.ap5095());
         }
         CocoMetrics c = r.coco();
         ObjectNode coco = root.putObject("coco");
@@ -57,6 +48,13 @@ public final class EvalReportJson {
             cc.addObject().put("name", a.name()).put("mAP50-95", a.ap()).put("mAP50", a.ap50());
         }
         return root;
+    }
+
+    /** Puts the figures the overall and the per-class rows share, in Ultralytics' column order; returns {@code o}. */
+    private static ObjectNode figures(ObjectNode o, double precision, double recall, double map50, double map75,
+                                      double map5095) {
+        return o.put("precision", precision).put("recall", recall).put("mAP50", map50).put("mAP75", map75)
+                .put("mAP50-95", map5095);
     }
 
     /** Writes {@code json} to {@code file}, indented. */

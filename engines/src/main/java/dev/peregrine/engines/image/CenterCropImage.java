@@ -2,8 +2,6 @@ package dev.peregrine.engines.image;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
-import dev.peregrine.engines.PreparedImage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -15,14 +13,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * input both sides are resized to it, as {@code Resize((h, w))} does. Owns its Mat; {@link #close()} is idempotent
  * and thread-safe.
  */
-public final class CenterCropImage implements ModelInputImage {
-    private final Mat mat;
+public final class CenterCropImage extends OwnedMatImage {
     private final int originalWidth;
     private final int originalHeight;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private CenterCropImage(Mat mat, int originalWidth, int originalHeight) {
-        this.mat = mat;
+        super(mat, "cropped image");
         this.originalWidth = originalWidth;
         this.originalHeight = originalHeight;
     }
@@ -65,24 +61,6 @@ public final class CenterCropImage implements ModelInputImage {
     }
 
     @Override
-    public Mat mat() {
-        if (closed.get()) {
-            throw new IllegalStateException("cropped image is closed");
-        }
-        return mat;
-    }
-
-    @Override
-    public int width() {
-        return mat.cols();
-    }
-
-    @Override
-    public int height() {
-        return mat.rows();
-    }
-
-    @Override
     public int originalWidth() {
         return originalWidth;
     }
@@ -90,23 +68,5 @@ public final class CenterCropImage implements ModelInputImage {
     @Override
     public int originalHeight() {
         return originalHeight;
-    }
-
-    /** The native pixel bytes held: width x height x 3. */
-    @Override
-    public long bytes() {
-        return (long) mat.cols() * mat.rows() * 3;
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed.get();
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            mat.close();
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.peregrine.engines.image;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
@@ -12,18 +11,16 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * An image letterboxed to the model input size: a BGR uint8 {@link Mat} of {@code dstHeight x dstWidth} plus the
  * {@link LetterboxGeometry} that maps detections back. It owns its Mat; {@link #close()} frees it and may be
- * called any number of times, from any thread (the batcher closes images on its own thread).
+ * called any number of times, from any thread.
  */
-public final class LetterboxedImage implements ModelInputImage {
+public final class LetterboxedImage extends OwnedMatImage {
     /** Ultralytics' padding grey. */
     public static final int PAD_VALUE = 114;
 
-    private final Mat mat;
     private final LetterboxGeometry geometry;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LetterboxedImage(Mat mat, LetterboxGeometry geometry) {
-        this.mat = mat;
+        super(mat, "letterboxed image");
         this.geometry = geometry;
     }
 
@@ -63,30 +60,9 @@ public final class LetterboxedImage implements ModelInputImage {
         return new LetterboxedImage(out, g);
     }
 
-    /** The letterboxed BGR image ({@code dstHeight x dstWidth}, CV_8UC3, continuous). Owned by this object. */
-    @Override
-    public Mat mat() {
-        if (closed.get()) {
-            throw new IllegalStateException("letterboxed image is closed");
-        }
-        return mat;
-    }
-
     /** How the original image maps into this one. */
     public LetterboxGeometry geometry() {
         return geometry;
-    }
-
-    /** Input width in pixels. */
-    @Override
-    public int width() {
-        return geometry.dstWidth();
-    }
-
-    /** Input height in pixels. */
-    @Override
-    public int height() {
-        return geometry.dstHeight();
     }
 
     @Override
@@ -97,24 +73,5 @@ public final class LetterboxedImage implements ModelInputImage {
     @Override
     public int originalHeight() {
         return geometry.srcHeight();
-    }
-
-    /** The native pixel bytes held: width x height x 3. */
-    @Override
-    public long bytes() {
-        return (long) geometry.dstWidth() * geometry.dstHeight() * 3;
-    }
-
-    /** True once {@link #close()} has run. */
-    @Override
-    public boolean isClosed() {
-        return closed.get();
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            mat.close();
-        }
     }
 }

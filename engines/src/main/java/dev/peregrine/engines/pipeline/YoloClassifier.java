@@ -1,54 +1,37 @@
 package dev.peregrine.engines.pipeline;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-
 import dev.peregrine.engines.Classification;
 import dev.peregrine.engines.Engine;
 import dev.peregrine.engines.EngineConfig;
-import dev.peregrine.engines.EngineOutputs;
 import dev.peregrine.engines.Engines;
-import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.PreparedImage;
 import dev.peregrine.engines.Task;
 import dev.peregrine.engines.decode.ClassifyDecoder;
 import dev.peregrine.engines.image.CenterCropImage;
-import dev.peregrine.engines.image.ImageDecoder;
 import dev.peregrine.engines.image.InputBatch;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
  * The YOLO classifier ({@code -cls} models): encoded image → Ultralytics' classification preprocessing (short side
  * resized with Pillow's bilinear filter, centre crop; {@link CenterCropImage}) → engine → the top-k classes with
  * their probabilities ({@link Classification}), like Ultralytics' {@code probs.top5}.
  *
- * <p>Owns its {@link Engine} and the {@link InputBatch} the engine reads. {@link #prepare} is thread-safe;
- * {@link #classify} runs the engine in chunks of {@link #maxBatch()} and is serialised.
+ * <p>Owns its {@link Engine} and the {@link InputBatch} the engine reads, through an {@link EngineBatchRunner}.
+ * {@link #prepare} is thread-safe; {@link #classify} runs the engine in chunks of {@link #maxBatch()} and is
+ * serialised.
  */
 public final class YoloClassifier implements AutoCloseable {
     /** Classes reported by default (Ultralytics' top5). */
     public static final int TOP_K = 5;
 
-    private final Engine engine;
+    private final EngineBatchRunner<CenterCropImage> runner;
     private final ClassifyDecoder decoder;
-    private final InputBatch batch;
-    private final long maxPixels;
-    private final int width;
-    private final int height;
-    private boolean closed;
 
-    private YoloClassifier(Engine engine, long maxPixels) {
-        this.engine = engine;
-        this.decoder = new ClassifyDecoder(engine.info().classCount());
-        this.maxPixels = maxPixels;
-        this.width = engine.info().inputWidth();
-        this.height = engine.info().inputHeight();
-        this.batch = new InputBatch(engine.maxBatch(), height, width);
+    private YoloClassifier(EngineBatchRunner<CenterCropImage> runner, ClassifyDecoder decoder) {
+        this.runner = runner;
+        this.decoder = decoder;
     }
 
     /**
@@ -67,11 +50,8 @@ public final class YoloClassifier implements AutoCloseable {
      * @throws PeregrineException UNSUPPORTED when the model's task is not classify, BAD_INPUT when it has no classes
      */
     public static YoloClassifier wrap(Engine engine, long maxPixels) throws PeregrineException {
-        try {
-            if (maxPixels < 1) {
-                throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
-            }
-            ModelInfo info = engine.info();
+        return EngineBatchRunner.takeOver(engine, e -> {
+            ModelInfo info = e.info();
             if (info.task() != Task.CLASSIFY) {
                 throw PeregrineException.unsupported("model is a " + info.task().ultralyticsName()
                         + " model, not a classifier; open it with YoloDetector");
@@ -79,26 +59,25 @@ public final class YoloClassifier implements AutoCloseable {
             if (info.classCount() < 1) {
                 throw PeregrineException.badInput("classification model has no classes");
             }
-            return new YoloClassifier(engine, maxPixels);
-        } catch (PeregrineException | RuntimeException e) {
-            engine.close();
-            throw e;
-        }
+            ClassifyDecoder decoder = new ClassifyDecoder(info.classCount());
+            return new YoloClassifier(new EngineBatchRunner<>(e, maxPixels, CenterCropImage.class,
+                    CenterCropImage::of, YoloClassifier.class), decoder);
+        });
     }
 
     /** Model metadata. */
     public ModelInfo info() {
-        return engine.info();
+        return runner.engine().info();
     }
 
     /** Largest batch one engine run takes. */
     public int maxBatch() {
-        return engine.maxBatch();
+        return runner.engine().maxBatch();
     }
 
     /** Engine and execution provider, e.g. {@code onnxruntime-cpu}. */
     public String engineDescription() {
-        return engine.description();
+        return runner.engine().description();
     }
 
     /**
@@ -108,12 +87,7 @@ public final class YoloClassifier implements AutoCloseable {
      * @throws PeregrineException BAD_INPUT for empty, corrupt or unsupported data, TOO_LARGE above the pixel limit
      */
     public CenterCropImage prepare(byte[] encoded) throws PeregrineException {
-        if (encoded == null || encoded.length == 0) {
-            throw PeregrineException.badInput("empty image");
-        }
-        try (Mat bgr = ImageDecoder.decode(encoded, maxPixels)) {
-            return CenterCropImage.of(bgr, width, height);
-        }
+        return runner.prepare(encoded);
     }
 
     /**
@@ -122,28 +96,12 @@ public final class YoloClassifier implements AutoCloseable {
      * @param topK classes per image (at most the class count are returned)
      * @return one result per image, in input order
      */
-    public synchronized List<Classification> classify(List<? extends PreparedImage> images, int topK)
+    public List<Classification> classify(List<? extends PreparedImage> images, int topK)
             throws PeregrineException {
-        if (closed) {
-            throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "classifier is closed");
-        }
         if (topK < 1) {
             throw PeregrineException.badInput("top-k must be >= 1, got " + topK);
         }
-        List<CenterCropImage> cropped = checked(images);
-        List<Classification> results = new ArrayList<>(images.size());
-        int chunk = engine.maxBatch();
-        for (int start = 0; start < cropped.size(); start += chunk) {
-            int n = Math.min(chunk, cropped.size() - start);
-            for (int slot = 0; slot < n; slot++) {
-                batch.put(slot, cropped.get(start + slot));
-            }
-            EngineOutputs outputs = engine.run(batch.buffer(), n);
-            for (int slot = 0; slot < n; slot++) {
-                results.add(decoder.decode(outputs, slot, topK));
-            }
-        }
-        return Collections.unmodifiableList(results);
+        return runner.run(images, (outputs, slot, image) -> decoder.decode(outputs, slot, topK));
     }
 
     /** Convenience: prepare, classify and close one image, top {@link #TOP_K}. */
@@ -155,44 +113,12 @@ public final class YoloClassifier implements AutoCloseable {
 
     /** Runs one grey image through preprocessing, engine and decoder, so that one-time costs are paid up front. */
     public void warmUp() throws PeregrineException {
-        try (Scalar grey = new Scalar(114, 114, 114, 0);
-             Mat image = new Mat(height, width, CV_8UC3, grey);
-             CenterCropImage img = CenterCropImage.of(image, width, height)) {
-            classify(List.of(img), 1);
-        }
-    }
-
-    private List<CenterCropImage> checked(List<? extends PreparedImage> images) throws PeregrineException {
-        List<CenterCropImage> out = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            PreparedImage p = images.get(i);
-            if (!(p instanceof CenterCropImage c)) {
-                throw PeregrineException.badInput("image " + i + " was not prepared by a YoloClassifier ("
-                        + (p == null ? "null" : p.getClass().getSimpleName()) + ")");
-            }
-            if (c.isClosed()) {
-                throw PeregrineException.badInput("image " + i + " is already closed");
-            }
-            if (c.width() != width || c.height() != height) {
-                throw PeregrineException.badInput("image " + i + " is " + c.width() + "x" + c.height()
-                        + " but the model input is " + width + "x" + height);
-            }
-            out.add(c);
-        }
-        return out;
+        runner.warmUp((outputs, slot, image) -> decoder.decode(outputs, slot, 1));
     }
 
     /** Closes the input batch and the engine. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            batch.close();
-        } finally {
-            engine.close();
-        }
+    public void close() {
+        runner.close();
     }
 }

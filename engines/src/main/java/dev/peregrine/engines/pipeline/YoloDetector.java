@@ -1,7 +1,5 @@
 package dev.peregrine.engines.pipeline;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-
 import dev.peregrine.engines.DetectOptions;
 import dev.peregrine.engines.Detection;
 import dev.peregrine.engines.Detector;
@@ -9,20 +7,16 @@ import dev.peregrine.engines.Engine;
 import dev.peregrine.engines.EngineConfig;
 import dev.peregrine.engines.EngineOutputs;
 import dev.peregrine.engines.Engines;
-import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.PreparedImage;
 import dev.peregrine.engines.decode.HeadDecoder;
 import dev.peregrine.engines.decode.HeadDecoders;
-import dev.peregrine.engines.image.ImageDecoder;
 import dev.peregrine.engines.image.InputBatch;
 import dev.peregrine.engines.image.LetterboxedImage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
  * The YOLO {@link Detector} for detect, segment, pose and OBB models: encoded image → letterbox (as Ultralytics'
@@ -35,30 +29,21 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  * masks are mapped the way Ultralytics' task predictors map them ({@link BoxScaler}).
  *
  * <p>Owns its {@link Engine}, the {@link InputBatch} the engine reads (one reusable native tensor of
- * {@code maxBatch} slots) and the {@link HeadDecoder} (reusable scratch). {@link #prepare} is thread-safe and
- * allocates only the letterboxed image; {@link #detect} fills the batch slots, runs the engine in chunks of
- * {@link #maxBatch()} and is serialised (one engine run at a time). Results do not depend on how images are
- * grouped into batches.
+ * {@code maxBatch} slots) and the {@link HeadDecoder} (reusable scratch), through an {@link EngineBatchRunner}.
+ * {@link #prepare} is thread-safe and allocates only the letterboxed image; {@link #detect} fills the batch slots,
+ * runs the engine in chunks of {@link #maxBatch()} and is serialised (one engine run at a time). Results do not
+ * depend on how images are grouped into batches.
  */
 public final class YoloDetector implements Detector {
     /** Default limit on the pixels of an image accepted by {@link #prepare} (40 megapixels). */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
-    private final Engine engine;
+    private final EngineBatchRunner<LetterboxedImage> runner;
     private final HeadDecoder decoder;
-    private final InputBatch batch;
-    private final long maxPixels;
-    private final int width;
-    private final int height;
-    private boolean closed;
 
-    private YoloDetector(Engine engine, HeadDecoder decoder, long maxPixels) {
-        this.engine = engine;
+    private YoloDetector(EngineBatchRunner<LetterboxedImage> runner, HeadDecoder decoder) {
+        this.runner = runner;
         this.decoder = decoder;
-        this.maxPixels = maxPixels;
-        this.width = engine.info().inputWidth();
-        this.height = engine.info().inputHeight();
-        this.batch = new InputBatch(engine.maxBatch(), height, width);
     }
 
     /**
@@ -88,36 +73,31 @@ public final class YoloDetector implements Detector {
      * @throws PeregrineException UNSUPPORTED when no head decoder fits the model's task
      */
     public static YoloDetector wrap(Engine engine, long maxPixels) throws PeregrineException {
-        if (maxPixels < 1) {
-            engine.close();
-            throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
-        }
-        try {
-            return new YoloDetector(engine, HeadDecoders.forModel(engine.info()), maxPixels);
-        } catch (PeregrineException | RuntimeException e) {
-            engine.close();
-            throw e;
-        }
+        return EngineBatchRunner.takeOver(engine, e -> {
+            HeadDecoder decoder = HeadDecoders.forModel(e.info());
+            return new YoloDetector(new EngineBatchRunner<>(e, maxPixels, LetterboxedImage.class,
+                    LetterboxedImage::of, YoloDetector.class), decoder);
+        });
     }
 
     @Override
     public ModelInfo info() {
-        return engine.info();
+        return runner.engine().info();
     }
 
     @Override
     public int maxBatch() {
-        return engine.maxBatch();
+        return runner.engine().maxBatch();
     }
 
     /** Engine and execution provider, e.g. {@code onnxruntime-cpu}. */
     public String engineDescription() {
-        return engine.description();
+        return runner.engine().description();
     }
 
     /** The pixel limit {@link #prepare} enforces. */
     public long maxPixels() {
-        return maxPixels;
+        return runner.maxPixels();
     }
 
     /**
@@ -128,40 +108,25 @@ public final class YoloDetector implements Detector {
      */
     @Override
     public LetterboxedImage prepare(byte[] encoded) throws PeregrineException {
-        if (encoded == null || encoded.length == 0) {
-            throw PeregrineException.badInput("empty image");
-        }
-        try (Mat bgr = ImageDecoder.decode(encoded, maxPixels)) {
-            return LetterboxedImage.of(bgr, width, height);
-        }
+        return runner.prepare(encoded);
     }
 
     @Override
-    public synchronized List<List<Detection>> detect(List<? extends PreparedImage> images, DetectOptions options)
+    public List<List<Detection>> detect(List<? extends PreparedImage> images, DetectOptions options)
             throws PeregrineException {
-        if (closed) {
-            throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "detector is closed");
+        return runner.run(images, (outputs, slot, image) -> decode(outputs, slot, image, options));
+    }
+
+    /** One image's detections, mapped back to its original pixels. */
+    private List<Detection> decode(EngineOutputs outputs, int slot, LetterboxedImage image, DetectOptions options)
+            throws PeregrineException {
+        BoxScaler scaler = BoxScaler.of(image.geometry());
+        List<Detection> inInput = decoder.decode(outputs, slot, options);
+        List<Detection> mapped = new ArrayList<>(inInput.size());
+        for (Detection d : inInput) {
+            mapped.add(scaler.toOriginal(d));
         }
-        List<LetterboxedImage> letterboxed = checked(images);
-        List<List<Detection>> results = new ArrayList<>(images.size());
-        int chunk = engine.maxBatch();
-        for (int start = 0; start < letterboxed.size(); start += chunk) {
-            int n = Math.min(chunk, letterboxed.size() - start);
-            for (int slot = 0; slot < n; slot++) {
-                batch.put(slot, letterboxed.get(start + slot));
-            }
-            EngineOutputs outputs = engine.run(batch.buffer(), n);
-            for (int slot = 0; slot < n; slot++) {
-                BoxScaler scaler = BoxScaler.of(letterboxed.get(start + slot).geometry());
-                List<Detection> inInput = decoder.decode(outputs, slot, options);
-                List<Detection> mapped = new ArrayList<>(inInput.size());
-                for (Detection d : inInput) {
-                    mapped.add(scaler.toOriginal(d));
-                }
-                results.add(Collections.unmodifiableList(mapped));
-            }
-        }
-        return Collections.unmodifiableList(results);
+        return Collections.unmodifiableList(mapped);
     }
 
     /**
@@ -169,46 +134,12 @@ public final class YoloDetector implements Detector {
      * ONNX Runtime's first-run allocations, JIT) are paid before anything is timed or served.
      */
     public void warmUp() throws PeregrineException {
-        try (Scalar grey = new Scalar(LetterboxedImage.PAD_VALUE, LetterboxedImage.PAD_VALUE,
-                LetterboxedImage.PAD_VALUE, 0);
-             Mat image = new Mat(height, width, CV_8UC3, grey);
-             LetterboxedImage img = LetterboxedImage.of(image, width, height)) {
-            detect(List.of(img), DetectOptions.defaults());
-        }
-    }
-
-    /** Checks that every image came from a detector of this input size and is still open. */
-    private List<LetterboxedImage> checked(List<? extends PreparedImage> images) throws PeregrineException {
-        List<LetterboxedImage> out = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            PreparedImage p = images.get(i);
-            if (!(p instanceof LetterboxedImage li)) {
-                throw PeregrineException.badInput("image " + i + " was not prepared by a YoloDetector ("
-                        + (p == null ? "null" : p.getClass().getSimpleName()) + ")");
-            }
-            if (li.isClosed()) {
-                throw PeregrineException.badInput("image " + i + " is already closed");
-            }
-            if (li.width() != width || li.height() != height) {
-                throw PeregrineException.badInput("image " + i + " is letterboxed to " + li.width() + "x"
-                        + li.height() + " but the model input is " + width + "x" + height);
-            }
-            out.add(li);
-        }
-        return out;
+        runner.warmUp((outputs, slot, image) -> decode(outputs, slot, image, DetectOptions.defaults()));
     }
 
     /** Closes the input batch and the engine. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            batch.close();
-        } finally {
-            engine.close();
-        }
+    public void close() {
+        runner.close();
     }
 }

@@ -129,7 +129,7 @@ class NmsTest {
     void descendingKeyOrdersFloatsInReverse() {
         float[] v = {-2f, -0.5f, 0f, 1e-30f, 0.25f, 0.5f, 1f, 100f};
         for (int i = 1; i < v.length; i++) {
-            assertThat(Nms.descendingKey(v[i])).isLessThan(Nms.descendingKey(v[i - 1]));
+            assertThat(RankedNms.descendingKey(v[i])).isLessThan(RankedNms.descendingKey(v[i - 1]));
         }
     }
 

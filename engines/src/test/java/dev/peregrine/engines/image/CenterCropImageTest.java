@@ -1,9 +1,11 @@
 package dev.peregrine.engines.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +57,22 @@ class CenterCropImageTest {
                 assertThat(img.originalHeight()).isEqualTo(6);
                 assertThat(img.bytes()).isEqualTo(48);
             }
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndTheSizeOutlivesTheMat() {
+        try (Scalar grey = new Scalar(9, 9, 9, 0); Mat src = new Mat(6, 8, CV_8UC3, grey)) {
+            CenterCropImage img = CenterCropImage.of(src, 4, 4);
+            img.close();
+            img.close();
+            assertThat(img.isClosed()).isTrue();
+            assertThatThrownBy(img::mat).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            // Queue accounting reads these after the batcher has closed the image: no native access.
+            assertThat(img.width()).isEqualTo(4);
+            assertThat(img.height()).isEqualTo(4);
+            assertThat(img.bytes()).isEqualTo(48);
+            assertThat(src.isNull()).as("the source is not taken over").isFalse();
         }
     }
 }

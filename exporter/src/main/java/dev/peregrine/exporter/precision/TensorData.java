@@ -62,49 +62,45 @@ final class TensorData {
     /** A float16 copy of a float32 tensor: same name and shape, values rounded to FP16 (saturating). */
     static TensorProto toFloat16(TensorProto t, String name) throws PeregrineException {
         float[] v = floats(t);
-        ByteBuffer bb = ByteBuffer.allocate(2 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb = littleEndian(2 * v.length);
         for (float f : v) {
             bb.putShort(Half.fromFloatSaturating(f));
         }
-        bb.flip();
         return t.toBuilder().setName(name).setDataType(FLOAT16).clearFloatData().clearRawData()
-                .setRawData(ByteString.copyFrom(bb)).build();
+                .setRawData(ByteString.copyFrom(bb.flip())).build();
     }
 
     /** A float32 tensor. */
     static TensorProto floatTensor(String name, long[] dims, float[] values) {
-        ByteBuffer bb = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb = littleEndian(4 * values.length);
         for (float f : values) {
             bb.putFloat(f);
         }
-        bb.flip();
-        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
-                .setRawData(ByteString.copyFrom(bb));
-        for (long d : dims) {
-            b.addDims(d);
-        }
-        return b.build();
+        return rawTensor(name, FLOAT, dims, ByteString.copyFrom(bb.flip()));
     }
 
     /** An int8 or uint8 tensor ({@code type} INT8 or UINT8) from byte values. */
     static TensorProto byteTensor(String name, int type, long[] dims, byte[] values) {
-        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(type)
-                .setRawData(ByteString.copyFrom(values));
-        for (long d : dims) {
-            b.addDims(d);
-        }
-        return b.build();
+        return rawTensor(name, type, dims, ByteString.copyFrom(values));
     }
 
     /** An int32 tensor. */
     static TensorProto intTensor(String name, long[] dims, int[] values) {
-        ByteBuffer bb = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb = littleEndian(4 * values.length);
         for (int v : values) {
             bb.putInt(v);
         }
-        bb.flip();
-        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(INT32)
-                .setRawData(ByteString.copyFrom(bb));
+        return rawTensor(name, INT32, dims, ByteString.copyFrom(bb.flip()));
+    }
+
+    /** A buffer for raw tensor data, which ONNX stores little-endian. */
+    private static ByteBuffer littleEndian(int bytes) {
+        return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A tensor of {@code type} and shape {@code dims} holding {@code raw} as its raw data. */
+    private static TensorProto rawTensor(String name, int type, long[] dims, ByteString raw) {
+        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(type).setRawData(raw);
         for (long d : dims) {
             b.addDims(d);
         }

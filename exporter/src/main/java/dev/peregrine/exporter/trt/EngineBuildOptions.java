@@ -182,44 +182,34 @@ public record EngineBuildOptions(Path onnx, Path output, Integer batch, boolean 
          * @throws PeregrineException BAD_INPUT naming the option that is wrong or the combination that conflicts
          */
         public EngineBuildOptions build() throws PeregrineException {
-            if (batch != null && batch < 1) {
-                throw PeregrineException.badInput("--batch must be >= 1, got " + batch);
+            require(batch == null || batch >= 1, "--batch must be >= 1, got " + batch);
+            if (minShape != null || optShape != null || maxShape != null) {
+                require(minShape != null && optShape != null && maxShape != null,
+                        "--min-shape, --opt-shape and --max-shape go together: give all three");
+                require(dynamic, "--min-shape/--opt-shape/--max-shape need --dynamic");
+                require(batch == null, "give either --batch or --min-shape/--opt-shape/--max-shape, not both "
+                        + "(the shapes already fix the batch range)");
             }
-            boolean anyShape = minShape != null || optShape != null || maxShape != null;
-            if (anyShape) {
-                if (minShape == null || optShape == null || maxShape == null) {
-                    throw PeregrineException.badInput("--min-shape, --opt-shape and --max-shape go together: give all three");
-                }
-                if (!dynamic) {
-                    throw PeregrineException.badInput("--min-shape/--opt-shape/--max-shape need --dynamic");
-                }
-                if (batch != null) {
-                    throw PeregrineException.badInput("give either --batch or --min-shape/--opt-shape/--max-shape, not both "
-                            + "(the shapes already fix the batch range)");
-                }
-            }
-            if (!(workspaceGb >= 0 && workspaceGb <= 1024)) {
-                throw PeregrineException.badInput("--workspace must be between 0 and 1024 GiB, got " + workspaceGb);
-            }
-            if (dlaCore < -1) {
-                throw PeregrineException.badInput("--dla must be a DLA core number >= 0, got " + dlaCore);
-            }
-            if (gpuFallback && dlaCore < 0) {
-                throw PeregrineException.badInput("--gpu-fallback only applies with --dla N");
-            }
-            if (device < 0) {
-                throw PeregrineException.badInput("device index must be >= 0, got " + device);
-            }
-            if (timingCache != null && timingCache.equals(onnx)) {
-                throw PeregrineException.badInput("--timing-cache must not be the ONNX model itself");
-            }
+            require(workspaceGb >= 0 && workspaceGb <= 1024,
+                    "--workspace must be between 0 and 1024 GiB, got " + workspaceGb);
+            require(dlaCore >= -1, "--dla must be a DLA core number >= 0, got " + dlaCore);
+            require(!gpuFallback || dlaCore >= 0, "--gpu-fallback only applies with --dla N");
+            require(device >= 0, "device index must be >= 0, got " + device);
+            require(timingCache == null || !timingCache.equals(onnx),
+                    "--timing-cache must not be the ONNX model itself");
             Path out = output != null ? output : defaultOutput(onnx);
-            if (out.toAbsolutePath().normalize().equals(onnx.toAbsolutePath().normalize())) {
-                throw PeregrineException.badInput("the engine would overwrite the ONNX model " + onnx + ": choose another output");
-            }
+            require(!out.toAbsolutePath().normalize().equals(onnx.toAbsolutePath().normalize()),
+                    "the engine would overwrite the ONNX model " + onnx + ": choose another output");
             return new EngineBuildOptions(onnx, out, batch, dynamic, minShape, optShape, maxShape,
                     Math.round(workspaceGb * (1L << 30)), dlaCore, gpuFallback, timingCache, device, allowTf32,
                     expectedPrecision);
+        }
+
+        /** Reports a wrong option or combination: BAD_INPUT with {@code message} unless {@code ok}. */
+        private static void require(boolean ok, String message) throws PeregrineException {
+            if (!ok) {
+                throw PeregrineException.badInput(message);
+            }
         }
 
         private static Path defaultOutput(Path onnx) {
