@@ -104,13 +104,18 @@ rm -rf "$work/app" "$work/natives"
 mkdir -p "$work/app/lib" "$work/natives" "$work/arm64/tmp"
 # Every platform-classified jar of the CPU server comes from engines (javacpp, opencv, openblas), and engines has no
 # reactor dependencies, so resolving it alone needs no installed Peregrine artifacts. The loop below checks that
-# every linux-x86_64 jar of server/target/lib got its linux-arm64 twin.
+# every linux-x86_64 jar of server/target/lib got its linux-arm64 twin (Netty's epoll jar comes in both
+# classifiers from the server's own dependencies).
 (cd "$root" && mvn -B -ntp -q -Djavacpp.platform=linux-arm64 -pl engines dependency:copy-dependencies \
   -DincludeScope=runtime -DincludeClassifiers=linux-arm64 -DoutputDirectory="$work/natives") >"$work/maven.log" 2>&1 \
   || { cat "$work/maven.log" >&2; die "resolving the linux-arm64 natives failed"; }
 cp "$jar" "$work/app/"
 for lib in "$root"/server/target/lib/*.jar; do
   case "$lib" in
+    */netty-*-linux-x86_64.jar)
+      # Netty's natives use their own classifier; the server ships the linux-aarch_64 jar beside this one.
+      [ -f "${lib%-linux-x86_64.jar}-linux-aarch_64.jar" ] \
+        || die "no linux-aarch_64 counterpart of $(basename "$lib") in server/target/lib" ;;
     *-linux-x86_64.jar)
       twin="$work/natives/$(basename "${lib%-linux-x86_64.jar}")-linux-arm64.jar"
       [ -f "$twin" ] || die "no linux-arm64 counterpart of $(basename "$lib") (expected $(basename "$twin"))" ;;
