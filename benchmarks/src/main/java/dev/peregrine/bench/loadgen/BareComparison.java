@@ -75,8 +75,9 @@ public final class BareComparison {
                 throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "the server answered " + reply.outcome()
                         + " to " + img.name() + " at concurrency 1");
             }
-            if (measured && reply.split() != null) {
-                outside.add(Math.max(0, nanos - Math.round(reply.split().detectorMs() * 1e6)));
+            long outsideNanos = reply.outsideDetectorNanos(nanos);
+            if (measured && outsideNanos >= 0) {
+                outside.add(outsideNanos);
             }
             return 1;
         });

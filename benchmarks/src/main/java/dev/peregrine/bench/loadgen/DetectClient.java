@@ -53,6 +53,14 @@ final class DetectClient implements AutoCloseable {
         boolean ok() {
             return outcome.equals("200");
         }
+
+        /**
+         * What of a successful request's {@code latencyNanos} was spent outside the detector (HTTP, JSON, queueing,
+         * hand-overs), or -1 when the server reported no stage times.
+         */
+        long outsideDetectorNanos(long latencyNanos) {
+            return split == null ? -1 : Math.max(0, latencyNanos - Math.round(split.detectorMs() * 1e6));
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.peregrine.bench.LatencyRecorder;
 import dev.peregrine.bench.run.BenchProgress;
 import dev.peregrine.bench.run.EncodedImage;
 import dev.peregrine.engines.Detector;
+import io.vertx.core.Future;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -160,15 +161,26 @@ public final class LoadGenerator implements AutoCloseable {
         }
 
         private void next() {
-            if (stopped || System.nanoTime() >= deadline || issued.incrementAndGet() > budget) {
-                finished.countDown();
-                return;
-            }
-            long t0 = System.nanoTime();
-            client.send(nextImage()).onComplete(ar -> {
-                tally.record(ar.result(), System.nanoTime() - t0);
-                next();
-            });
+            boolean again;
+            do {
+                if (stopped || System.nanoTime() >= deadline || issued.incrementAndGet() > budget) {
+                    finished.countDown();
+                    return;
+                }
+                long t0 = System.nanoTime();
+                Future<DetectClient.Reply> reply = client.send(nextImage());
+                // A send that failed before any I/O is already complete: loop here rather than recurse from its
+                // callback, which would nest one frame per request of the budget.
+                again = reply.isComplete();
+                if (again) {
+                    tally.record(reply.result(), System.nanoTime() - t0);
+                } else {
+                    reply.onComplete(ar -> {
+                        tally.record(ar.result(), System.nanoTime() - t0);
+                        next();
+                    });
+                }
+            } while (again);
         }
     }
 
@@ -304,8 +316,9 @@ public final class LoadGenerator implements AutoCloseable {
                 return;
             }
             latencies.add(nanos);
-            if (reply.split() != null) {
-                outside.add(Math.max(0, nanos - Math.round(reply.split().detectorMs() * 1e6)));
+            long outsideNanos = reply.outsideDetectorNanos(nanos);
+            if (outsideNanos >= 0) {
+                outside.add(outsideNanos);
             }
         }
 

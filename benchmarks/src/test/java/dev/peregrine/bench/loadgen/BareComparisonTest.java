@@ -10,6 +10,7 @@ import dev.peregrine.engines.Detection;
 import dev.peregrine.engines.Detector;
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PreparedImage;
+import dev.peregrine.testing.StubPreparedImage;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,26 +44,7 @@ class BareComparisonTest {
         @Override
         public PreparedImage prepare(byte[] encoded) {
             seen.add(encoded.length);
-            return new PreparedImage() {
-                @Override
-                public int originalWidth() {
-                    return 1;
-                }
-
-                @Override
-                public int originalHeight() {
-                    return 1;
-                }
-
-                @Override
-                public long bytes() {
-                    return encoded.length;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            return new StubPreparedImage(1, 1, encoded.length);
         }
 
         @Override
@@ -80,12 +62,15 @@ class BareComparisonTest {
         }
     }
 
+    private static DetectClient clientOf(FakeDetectServer server) {
+        return new DetectClient(server.url().resolve("/v1/models/shapes/detect"), 1, Duration.ofSeconds(10));
+    }
+
     @Test
     void serverSlowerThanTheBareDetectorShowsItsOverheadBothWays() throws Exception {
         SleepingDetector bare = new SleepingDetector(2);
         try (FakeDetectServer server = new FakeDetectServer(0, 12, true);
-             DetectClient client = new DetectClient(server.url().resolve("/v1/models/shapes/detect"), 1,
-                     Duration.ofSeconds(10))) {
+             DetectClient client = clientOf(server)) {
             BareComparison.Result r = BareComparison.run(client, bare, IMAGES, Duration.ofMillis(100),
                     Duration.ofSeconds(1), BenchProgress.NONE);
             assertThat(r.failure()).isNull();
@@ -111,8 +96,7 @@ class BareComparisonTest {
     void aServerThatRefusesStopsItsSideWithTheReason() throws Exception {
         SleepingDetector bare = new SleepingDetector(1);
         try (FakeDetectServer server = new FakeDetectServer(1, 0, true);
-             DetectClient client = new DetectClient(server.url().resolve("/v1/models/shapes/detect"), 1,
-                     Duration.ofSeconds(10))) {
+             DetectClient client = clientOf(server)) {
             BareComparison.Result r = BareComparison.run(client, bare, IMAGES, Duration.ofMillis(50),
                     Duration.ofMillis(600), BenchProgress.NONE);
             assertThat(r.failure()).startsWith("server: ").contains("answered 503");
@@ -131,6 +115,11 @@ class BareComparisonTest {
         assertThat(DetectClient.split(Buffer.buffer("{\"images\":[{\"timing_ms\":{\"preprocess\":1}}]}"))).isNull();
         assertThat(DetectClient.split(Buffer.buffer("not json"))).isNull();
         assertThat(DetectClient.split(Buffer.buffer("{\"images\":\"x\"}"))).isNull();
+
+        // 20 ms answered, 11.75 ms of it in the detector; clamped at zero; unknown without stage times
+        assertThat(new DetectClient.Reply("200", split).outsideDetectorNanos(20_000_000L)).isEqualTo(8_250_000L);
+        assertThat(new DetectClient.Reply("200", split).outsideDetectorNanos(10_000_000L)).isZero();
+        assertThat(new DetectClient.Reply("200", null).outsideDetectorNanos(20_000_000L)).isEqualTo(-1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.peregrine.engines.Detector;
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.Precision;
 import dev.peregrine.engines.PreparedImage;
+import dev.peregrine.testing.StubPreparedImage;
 import dev.peregrine.engines.Task;
 
 import java.util.ArrayList;
@@ -32,27 +33,7 @@ final class ProbeDetector implements Detector {
 
     @Override
     public PreparedImage prepare(byte[] encoded) {
-        return new PreparedImage() {
-            @Override
-            public int originalWidth() {
-                return 64;
-            }
-
-            @Override
-            public int originalHeight() {
-                return 64;
-            }
-
-            @Override
-            public long bytes() {
-                return encoded.length;
-            }
-
-            @Override
-            public void close() {
-                // nothing held
-            }
-        };
+        return new StubPreparedImage(64, 64, encoded.length);
     }
 
     @Override
