@@ -1,5 +1,6 @@
 package dev.peregrine.server.cli;
 
+import dev.peregrine.engines.Device;
 import dev.peregrine.engines.EngineConfig;
 import dev.peregrine.engines.PeregrineException;
 import java.nio.file.Path;
@@ -25,6 +26,11 @@ final class EngineRunOptions {
             throw PeregrineException.badInput("--batch must be >= 1, got " + batch);
         }
         return batch;
+    }
+
+    /** The parsed {@code --device}. */
+    Device device() throws PeregrineException {
+        return device.device();
     }
 
     /** The engine configuration for the ONNX model {@code onnx} on {@code --device} with {@code --batch}. */

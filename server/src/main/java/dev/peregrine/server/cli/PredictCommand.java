@@ -9,6 +9,8 @@ import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.Task;
 import dev.peregrine.engines.image.ModelInputImage;
+import dev.peregrine.server.model.ModelArtifact;
+import dev.peregrine.server.model.ModelFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,8 +42,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "ONNX model exported by "
-            + "Ultralytics or by peregrine export.")
+    @Option(names = "--model", required = true, paramLabel = "M.onnx|M.pt|M.engine", description = "ONNX model "
+            + "exported by Ultralytics or by peregrine export, an Ultralytics checkpoint (exported to ONNX once and "
+            + "cached, as serve does) or a TensorRT engine (--device cuda:N).")
     Path model;
 
     @Option(names = "--imgsz", paramLabel = "SIZE|H,W", description = "Expected model input size; must match the "
@@ -61,6 +64,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     EngineRunOptions runOptions = new EngineRunOptions();
 
+    @Mixin
+    CpuUint8Option cpuUint8 = new CpuUint8Option();
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write all detections to this JSON file.")
     Path json;
 
@@ -74,14 +80,11 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() throws PeregrineException {
         DetectOptions options = thresholds.options(classes, agnostic, false);
         int batch = runOptions.batch();
-        if (model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt")) {
-            throw PeregrineException.badInput(model + " is a PyTorch checkpoint; predict runs .onnx models "
-                    + "(convert it with peregrine export first)");
-        }
         List<Path> images = ImageSources.expand(sources);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (PredictModel predictor = PredictModel.open(runOptions.config(model), options)) {
+        ModelArtifact artifact = runnableModel(err);
+        try (PredictModel predictor = PredictModel.open(runOptions.config(artifact.file()), options)) {
             ModelInfo info = predictor.info();
             ImageSize.requireModelSize(imgsz, info, model);
             predictor.warmUp(); // so that the first image's time is not the library start-up
@@ -105,6 +108,25 @@ public final class PredictCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The file to run for {@code --model}, resolved as {@code serve} does ({@link ModelFiles}): a checkpoint's
+     * cached export, an INT8 model's uint8-activation form on the CPU, else the file itself. A derivation is said
+     * on stderr, an export with a line before it starts (it takes a few seconds the first time).
+     */
+    private ModelArtifact runnableModel(PrintWriter err) throws PeregrineException {
+        ModelFiles files = ModelFiles.standard(cpuUint8.enabled());
+        if (model.getFileName() != null && model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt")) {
+            err.println("exporting " + model.getFileName() + " to ONNX (once; cached in " + files.cache().dir() + ")");
+            err.flush();
+        }
+        ModelArtifact artifact = files.resolve(model, runOptions.device(), runOptions.batch());
+        if (artifact.derived()) {
+            err.println("running " + artifact.describe());
+            err.flush();
+        }
+        return artifact;
     }
 
     /** Accumulated timings and counts. */

@@ -112,10 +112,8 @@ public final class ServeCommand implements Callable<Integer> {
             + "finish (default: ${DEFAULT-VALUE}).")
     long shutdownGraceS;
 
-    @Option(names = "--no-cpu-uint8-activations", description = "On the CPU, serve INT8 models with int8 "
-            + "activations as they are, instead of converting them once (cached) to uint8 activations, the form "
-            + "ONNX Runtime's CPU integer kernels run (same values, 1.5-3x faster).")
-    boolean noCpuUint8Activations;
+    @Mixin
+    CpuUint8Option cpuUint8 = new CpuUint8Option();
 
     @Override
     public Integer call() throws Exception {
@@ -127,7 +125,7 @@ public final class ServeCommand implements Callable<Integer> {
         EngineTensorViews views = new EngineTensorViews();
         ServerRuntime runtime = ServerRuntime.start(config, specs,
                 views.recording(DefaultModelLoader.standard(views.opener(config.maxPixels()))
-                        .withCpuUint8Activations(!noCpuUint8Activations)), views);
+                        .withCpuUint8Activations(cpuUint8.enabled())), views);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             runtime.shutdown();

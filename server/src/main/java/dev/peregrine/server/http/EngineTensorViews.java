@@ -4,6 +4,7 @@ import dev.peregrine.engines.Detector;
 import dev.peregrine.engines.Engines;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.server.model.DetectorOpener;
+import dev.peregrine.server.model.ModelArtifact;
 import dev.peregrine.server.model.ModelLoader;
 import dev.peregrine.server.model.ModelSpec;
 import dev.peregrine.server.model.ServedModel;
@@ -47,6 +48,11 @@ public final class EngineTensorViews implements TensorModels {
             public String engineDescription(ModelSpec spec, Detector detector) {
                 return detector instanceof SharedEngineDetector shared ? shared.engineDescription()
                         : loader.engineDescription(spec, detector);
+            }
+
+            @Override
+            public Optional<ModelArtifact> artifact(ModelSpec spec) {
+                return loader.artifact(spec);
             }
         };
     }

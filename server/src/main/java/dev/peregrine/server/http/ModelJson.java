@@ -16,7 +16,10 @@ final class ModelJson {
 
     /**
      * {@code {name, state, engine, device, task, classes, input, stride, batch, end_to_end, precision,
-     * source_format, batching}}; model details are left out while the model has none (loading, failed).
+     * source_format, artifact, batching}}; model details are left out while the model has none (loading, failed).
+     * {@code artifact} says which file runs: {@code {source, file, derivation}} with file names only (the
+     * directories are the server's business), {@code derivation} one of {@code as_is}, {@code exported},
+     * {@code uint8_activations}.
      */
     static JsonObject v1(ServedModel m) {
         JsonObject o = new JsonObject()
@@ -36,6 +39,10 @@ final class ModelJson {
                     .put("precision", info.precision().name().toLowerCase(Locale.ROOT))
                     .put("source_format", info.sourceFormat());
         }
+        m.artifact().ifPresent(a -> o.put("artifact", new JsonObject()
+                .put("source", String.valueOf(a.source().getFileName()))
+                .put("file", String.valueOf(a.file().getFileName()))
+                .put("derivation", a.derivation().jsonName())));
         return o.put("batching", batching(m.policy()));
     }
 

@@ -6,10 +6,12 @@ import dev.peregrine.engines.Detector;
 import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.PreparedImage;
+import dev.peregrine.server.model.ModelArtifact;
 import dev.peregrine.server.model.ModelLoader;
 import dev.peregrine.server.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decorates a {@link Detector} so that each prepared image records when its batch ran ({@link TimedImage}); the
@@ -33,6 +35,11 @@ public final class TimedDetector implements Detector {
             @Override
             public String engineDescription(ModelSpec spec, Detector detector) {
                 return loader.engineDescription(spec, detector instanceof TimedDetector t ? t.delegate : detector);
+            }
+
+            @Override
+            public Optional<ModelArtifact> artifact(ModelSpec spec) {
+                return loader.artifact(spec);
             }
         };
     }

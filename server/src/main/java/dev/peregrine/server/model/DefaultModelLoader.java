@@ -9,20 +9,23 @@ import dev.peregrine.engines.pipeline.YoloDetector;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The production {@link ModelLoader}: {@code .onnx} and {@code .engine} files open directly through the
- * {@link DetectorOpener} on the spec's device ({@code .engine} files only on a CUDA device: the engines'
- * {@code tensorrt} provider opens them); {@code .pt} checkpoints are exported to ONNX once (cached on disk by content
- * hash, see {@link ExportCache}) and the export is opened. On the CPU, an INT8 {@code .onnx} model with int8
- * activations is opened in its uint8-activation form unless that is turned off ({@link CpuUint8Activations}).
+ * The production {@link ModelLoader}: {@link ModelFiles} decides which file runs ({@code .onnx} and {@code .engine}
+ * files as they are, {@code .engine} files only on a CUDA device; {@code .pt} checkpoints exported to ONNX once and
+ * cached; INT8 models on the CPU in their uint8-activation form unless that is turned off), and the
+ * {@link DetectorOpener} opens it on the spec's device. What ran is remembered per model for {@code /v1/models}
+ * ({@link #artifact}).
  */
 public final class DefaultModelLoader implements ModelLoader {
     private final DetectorOpener opener;
-    private final PtExporter exporter;
-    private final ExportCache cache;
-    private final CpuUint8Activations cpuUint8;
+    private final ModelFiles files;
+    /** The artifact each model's latest instance opened, by model name. */
+    private final Map<String, ModelArtifact> artifacts = new ConcurrentHashMap<>();
 
     /**
      * A loader with explicit parts that converts INT8 models to uint8 activations on the CPU.
@@ -32,15 +35,18 @@ public final class DefaultModelLoader implements ModelLoader {
      * @param cache    where exports and converted models are kept
      */
     public DefaultModelLoader(DetectorOpener opener, PtExporter exporter, ExportCache cache) {
-        this(opener, exporter, cache, true);
+        this(opener, new ModelFiles(exporter, cache, true));
     }
 
-    private DefaultModelLoader(DetectorOpener opener, PtExporter exporter, ExportCache cache,
-                               boolean cpuUint8Activations) {
+    /**
+     * A loader that opens the files {@code files} resolves.
+     *
+     * @param opener opens engine files
+     * @param files  decides which file runs for a model file
+     */
+    public DefaultModelLoader(DetectorOpener opener, ModelFiles files) {
         this.opener = Objects.requireNonNull(opener, "opener");
-        this.exporter = Objects.requireNonNull(exporter, "exporter");
-        this.cache = Objects.requireNonNull(cache, "cache");
-        this.cpuUint8 = new CpuUint8Activations(cache, cpuUint8Activations);
+        this.files = Objects.requireNonNull(files, "files");
     }
 
     /**
@@ -48,12 +54,12 @@ public final class DefaultModelLoader implements ModelLoader {
      * every {@code .onnx} file as it is, e.g. to compare the two forms).
      */
     public DefaultModelLoader withCpuUint8Activations(boolean on) {
-        return new DefaultModelLoader(opener, exporter, cache, on);
+        return new DefaultModelLoader(opener, files.withCpuUint8Activations(on));
     }
 
     /** The loader the server uses: the engines' YOLO detector, the Java exporter, the default cache directory. */
     public static DefaultModelLoader standard() {
-        return new DefaultModelLoader(DefaultParts.OPENER, DefaultParts.EXPORTER, new ExportCache(ExportCache.defaultDir()));
+        return standard(DefaultParts.OPENER);
     }
 
     /**
@@ -61,12 +67,12 @@ public final class DefaultModelLoader implements ModelLoader {
      * keeps the engine reachable for the server's tensor route.
      */
     public static DefaultModelLoader standard(DetectorOpener opener) {
-        return new DefaultModelLoader(opener, DefaultParts.EXPORTER, new ExportCache(ExportCache.defaultDir()));
+        return new DefaultModelLoader(opener, ModelFiles.standard(true));
     }
 
     /** The export cache in use. */
     public ExportCache cache() {
-        return cache;
+        return files.cache();
     }
 
     /**
@@ -82,20 +88,16 @@ public final class DefaultModelLoader implements ModelLoader {
         if (!Files.isRegularFile(path)) {
             throw PeregrineException.notFound("model file not found: " + path);
         }
-        int maxBatch = spec.policy().maxBatch();
-        Path modelFile = switch (ModelFormat.of(path)) {
-            // Only .onnx files: the server's own .pt exports are float32 (JavaPtExporter), nothing to convert.
-            case ONNX -> cpuUint8.fileFor(path, spec.device());
-            case ENGINE -> {
-                requireCuda(path, spec.device());
-                yield path;
-            }
-            case PT -> cache.resolve(path, exporter, maxBatch);
-        };
-        Detector d = opener.open(new EngineConfig(modelFile, spec.device(), maxBatch, null));
-        if (d == null) {
-            throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "no detector opened for " + modelFile);
+        if (ModelFormat.of(path) == ModelFormat.ENGINE) {
+            requireCuda(path, spec.device());
         }
+        int maxBatch = spec.policy().maxBatch();
+        ModelArtifact artifact = files.resolve(path, spec.device(), maxBatch);
+        Detector d = opener.open(new EngineConfig(artifact.file(), spec.device(), maxBatch, null));
+        if (d == null) {
+            throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "no detector opened for " + artifact.file());
+        }
+        artifacts.put(spec.name(), artifact);
         return d;
     }
 
@@ -108,6 +110,11 @@ public final class DefaultModelLoader implements ModelLoader {
             throw PeregrineException.badInput("cannot serve " + engine.getFileName() + " on " + device
                     + ": TensorRT engines need --device cuda:N (or serve the .onnx model it was built from on the CPU)");
         }
+    }
+
+    @Override
+    public Optional<ModelArtifact> artifact(ModelSpec spec) {
+        return Optional.ofNullable(artifacts.get(spec.name()));
     }
 
     /** The engine and execution provider (e.g. {@code onnxruntime-cpu}) for YOLO detectors. */

@@ -33,6 +33,6 @@ enum ModelFormat {
                 return f;
             }
         }
-        throw PeregrineException.unsupported("cannot serve " + name + ": expected a .onnx, .engine or .pt file");
+        throw PeregrineException.unsupported("cannot run " + name + ": expected a .onnx, .engine or .pt model file");
     }
 }

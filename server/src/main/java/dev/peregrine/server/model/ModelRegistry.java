@@ -173,6 +173,7 @@ public final class ModelRegistry implements AutoCloseable {
                 }
             }
             String description = loader.engineDescription(spec, detectors.get(0));
+            ModelArtifact artifact = loader.artifact(spec).orElse(null);
             synchronized (lifecycle) {
                 if (closed) {
                     throw new PeregrineException(dev.peregrine.engines.ErrorCode.OVERLOADED,
@@ -184,10 +185,11 @@ public final class ModelRegistry implements AutoCloseable {
                         .releaser(DetectItem::release)
                         .listener(model.listener())
                         .build();
-                model.markReady(detectors, policy, description, batcher);
+                model.markReady(detectors, policy, description, artifact, batcher);
             }
-            log.info("model '{}' ready in {} ms ({}, max batch {})", spec.name(),
-                    (System.nanoTime() - start) / 1_000_000, description, policy.maxBatch());
+            log.info("model '{}' ready in {} ms ({}, max batch {}{})", spec.name(),
+                    (System.nanoTime() - start) / 1_000_000, description, policy.maxBatch(),
+                    artifact != null && artifact.derived() ? "; runs " + artifact.describe() : "");
         } catch (PeregrineException e) {
             fail(model, detectors, e.getMessage(), null);
         } catch (RuntimeException | LinkageError e) {

@@ -49,6 +49,7 @@ public final class ServedModel {
     private volatile String failure;
     private volatile ModelInfo info;
     private volatile String engineDescription;
+    private volatile ModelArtifact artifact;
     private volatile BatchPolicy policy;
     private volatile List<Detector> detectors = List.of();
     private volatile DynamicBatcher<DetectItem, List<Detection>> batcher;
@@ -77,6 +78,14 @@ public final class ServedModel {
     /** How the model runs (e.g. {@code onnxruntime-cpu}); null until READY. */
     public String engineDescription() {
         return engineDescription;
+    }
+
+    /**
+     * The file the model runs from and how it was derived from the configured one; empty until READY, or when the
+     * loader does not say.
+     */
+    public Optional<ModelArtifact> artifact() {
+        return Optional.ofNullable(artifact);
     }
 
     /** Where the model runs. */
@@ -167,11 +176,12 @@ public final class ServedModel {
         this.info = modelInfo;
     }
 
-    void markReady(List<Detector> loaded, BatchPolicy effective, String description,
+    void markReady(List<Detector> loaded, BatchPolicy effective, String description, ModelArtifact ran,
                    DynamicBatcher<DetectItem, List<Detection>> b) {
         this.detectors = List.copyOf(loaded);
         this.policy = effective;
         this.engineDescription = description;
+        this.artifact = ran;
         this.batcher = b;
         this.state = State.READY; // publishes the fields above
     }

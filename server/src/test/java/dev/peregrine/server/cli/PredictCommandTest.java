@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.engines.Detection;
+import dev.peregrine.exporter.precision.OnnxFiles;
+import dev.peregrine.server.model.Int8TestModels;
 import dev.peregrine.testing.Fixtures;
 import dev.peregrine.testing.OnnxModels;
 import dev.peregrine.testing.ReferenceDetections;
@@ -50,10 +52,24 @@ class PredictCommandTest {
         assertThat(lines).anyMatch(l -> l.startsWith("Speed: "));
         assertThat(r.err()).doesNotContain("[###"); // three images: no progress bar
 
+        assertMatchesUltralytics(json, 3);
+        List<String> saved = new ArrayList<>(filesUnder(save).stream().map(p -> p.getFileName().toString()).toList());
+        assertThat(saved).containsExactlyInAnyOrder("000001.jpg", "000002.jpg", "000003.jpg");
+        byte[] jpeg = Files.readAllBytes(save.resolve("000001.jpg"));
+        assertThat(Arrays.copyOf(jpeg, 2)).containsExactly((byte) 0xFF, (byte) 0xD8);
+        // No staging leftovers next to the outputs.
+        assertThat(filesUnder(dir.resolve("out"))).hasSize(4);
+        try (Stream<Path> s = Files.list(dir.resolve("out"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("result.json", "annotated");
+        }
+    }
+
+    /** The first {@code n} images of the JSON written to {@code json} against Ultralytics' predictions. */
+    private static void assertMatchesUltralytics(Path json, int n) throws Exception {
         JsonNode written = Fixtures.readJson(json);
         JsonNode reference = Fixtures.readJson(Fixtures.file("trained/predictions.json"));
-        assertThat(written.get("images")).hasSize(3);
-        for (int i = 0; i < 3; i++) {
+        assertThat(written.get("images")).hasSize(n);
+        for (int i = 0; i < n; i++) {
             JsonNode img = written.get("images").get(i);
             JsonNode ref = reference.get("images").get(i);
             assertThat(img.get("file").asText()).endsWith(ref.get("file").asText());
@@ -66,15 +82,75 @@ class PredictCommandTest {
                 assertThat(d.get("name").asText()).isEqualTo(reference.get("names").get(d.get("cls").asText()).asText());
             }
         }
-        List<String> saved = new ArrayList<>(filesUnder(save).stream().map(p -> p.getFileName().toString()).toList());
-        assertThat(saved).containsExactlyInAnyOrder("000001.jpg", "000002.jpg", "000003.jpg");
-        byte[] jpeg = Files.readAllBytes(save.resolve("000001.jpg"));
-        assertThat(Arrays.copyOf(jpeg, 2)).containsExactly((byte) 0xFF, (byte) 0xD8);
-        // No staging leftovers next to the outputs.
-        assertThat(filesUnder(dir.resolve("out"))).hasSize(4);
-        try (Stream<Path> s = Files.list(dir.resolve("out"))) {
-            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("result.json", "annotated");
+    }
+
+    /** Runs {@code body} with the export cache in {@code cache} ({@code -Dperegrine.cache}), then restores it. */
+    private static void withCache(Path cache, ThrowingRunnable body) throws Exception {
+        String previous = System.setProperty("peregrine.cache", cache.toString());
+        try {
+            body.run();
+        } finally {
+            if (previous == null) {
+                System.clearProperty("peregrine.cache");
+            } else {
+                System.setProperty("peregrine.cache", previous);
+            }
         }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private static List<String> names(Path folder) throws Exception {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void checkpointIsExportedOnceAndPredictsLikeUltralytics() throws Exception {
+        Path cache = dir.resolve("cache");
+        String pt = Fixtures.file("trained/shapes-yolov8n.pt").toString();
+        withCache(cache, () -> {
+            Path json = dir.resolve("pt.json");
+            CliRun r = run("predict", "--model", pt, "--json", json.toString(), valImage(1), valImage(2));
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err()).contains("exporting shapes-yolov8n.pt to ONNX (once; cached in " + cache + ")")
+                    .contains("running shapes-yolov8n.pt: exported to ONNX by the Java exporter (" + cache);
+            assertMatchesUltralytics(json, 2);
+            List<String> cached = names(cache);
+            assertThat(cached).singleElement().asString().matches("shapes-yolov8n-[0-9a-f]{16}\\.onnx");
+            Path export = cache.resolve(cached.get(0));
+            long written = Files.getLastModifiedTime(export).toMillis();
+
+            CliRun again = run("predict", "--model", pt, valImage(1));
+            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(names(cache)).isEqualTo(cached); // the cached export is reused, not written again
+            assertThat(Files.getLastModifiedTime(export).toMillis()).isEqualTo(written);
+        });
+    }
+
+    /** An INT8 model with int8 activations runs in its uint8-activation form on the CPU, as {@code serve} runs it. */
+    @Test
+    void int8ModelRunsInItsUint8FormOnTheCpuUnlessTurnedOff() throws Exception {
+        Path cache = dir.resolve("cache");
+        Path int8 = dir.resolve("shapes-int8.onnx");
+        OnnxFiles.write(Int8TestModels.trainedInt8(), int8);
+        withCache(cache, () -> {
+            CliRun r = run("predict", "--model", int8.toString(), valImage(1));
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err()).contains("running shapes-int8.onnx: int8 activations converted to uint8 for ONNX "
+                    + "Runtime's CPU integer kernels (" + cache);
+            assertThat(names(cache)).singleElement().asString().startsWith("shapes-int8-uint8act-");
+            assertThat(r.out()).contains("000001.jpg 345x240: ");
+
+            CliRun off = run("predict", "--model", int8.toString(), "--no-cpu-uint8-activations", valImage(1));
+            assertThat(off.exit()).as(off.err()).isZero();
+            assertThat(off.err()).doesNotContain("running");
+            assertThat(off.out()).contains("000001.jpg 345x240: ");
+        });
     }
 
     @Test

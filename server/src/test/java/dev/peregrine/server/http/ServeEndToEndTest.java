@@ -163,6 +163,12 @@ class ServeEndToEndTest {
         assertThat(m.getJsonArray("classes").getList()).containsExactly("circle", "square", "triangle", "star",
                 "cross");
         assertThat(m.getJsonObject("input").getInteger("height")).isEqualTo(320);
+        // which file runs: the checkpoint's export in the cache, named without its directory
+        JsonObject artifact = m.getJsonObject("artifact");
+        assertThat(artifact.getString("source")).isEqualTo("shapes-yolov8n.pt");
+        assertThat(artifact.getString("derivation")).isEqualTo("exported");
+        assertThat(artifact.getString("file")).matches("shapes-yolov8n-[0-9a-f]{16}\\.onnx");
+        assertThat(cache.resolve(artifact.getString("file"))).isRegularFile();
         assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }

@@ -98,6 +98,20 @@ class CpuUint8ActivationsTest {
     }
 
     @Test
+    void theLoaderReportsTheConvertedFileAsWhatRuns() throws Exception {
+        Path source = int8File("shapes-int8.onnx");
+        DefaultModelLoader loader = loader();
+        ModelSpec spec = new ModelSpec("m", source, Device.CPU, BatchPolicy.defaults(2), 1);
+        loader.load(spec).close();
+        assertThat(loader.artifact(spec)).contains(new ModelArtifact(source, opened.get(0).model(),
+                ModelArtifact.Derivation.UINT8_ACTIVATIONS));
+        ModelSpec asIs = new ModelSpec("m", source, Device.CPU, BatchPolicy.defaults(2), 1);
+        DefaultModelLoader off = loader.withCpuUint8Activations(false);
+        off.load(asIs).close();
+        assertThat(off.artifact(asIs)).contains(ModelArtifact.asIs(source));
+    }
+
+    @Test
     void theConversionIsReusedAcrossLoadsUntilTheSourceChanges() throws Exception {
         Path source = int8File("m.onnx");
         Path first = served(loader(), source, Device.CPU);

@@ -95,6 +95,45 @@ class DefaultModelLoaderTest {
     }
 
     @Test
+    void theLoaderSaysWhichFileEachModelRuns() throws Exception {
+        Path onnx = Files.writeString(tmp.resolve("model.onnx"), "x");
+        Path pt = Files.writeString(tmp.resolve("best.pt"), "weights");
+        Path engine = Files.writeString(tmp.resolve("best.engine"), "x");
+        DefaultModelLoader loader = new DefaultModelLoader(opener, exporter("k"), new ExportCache(tmp.resolve("cache")));
+        ModelSpec a = new ModelSpec("a", onnx, Device.CPU, BatchPolicy.defaults(2), 1);
+        ModelSpec b = new ModelSpec("b", pt, Device.CPU, BatchPolicy.defaults(2), 1);
+        ModelSpec c = new ModelSpec("c", engine, CUDA1, BatchPolicy.defaults(2), 1);
+        assertThat(loader.artifact(a)).isEmpty(); // nothing loaded yet
+        loader.load(a).close();
+        loader.load(b).close();
+        loader.load(c).close();
+        assertThat(loader.artifact(a)).contains(ModelArtifact.asIs(onnx));
+        assertThat(loader.artifact(c)).contains(ModelArtifact.asIs(engine));
+        ModelArtifact exported = loader.artifact(b).orElseThrow();
+        assertThat(exported.derivation()).isEqualTo(ModelArtifact.Derivation.EXPORTED);
+        assertThat(exported.source()).isEqualTo(pt);
+        assertThat(exported.file()).isEqualTo(opened.get(1).model()).hasParent(tmp.resolve("cache"));
+        assertThat(exported.describe()).isEqualTo("best.pt: exported to ONNX by the Java exporter (" + exported.file() + ")");
+        // a failed load leaves the last good answer for that model alone
+        Files.delete(pt);
+        assertThatThrownBy(() -> loader.load(b)).isInstanceOf(PeregrineException.class);
+        assertThat(loader.artifact(b)).contains(exported);
+    }
+
+    @Test
+    void anArtifactRunningAsIsIsItsSourceAndADerivedOneIsNot() {
+        Path a = tmp.resolve("a.onnx");
+        Path b = tmp.resolve("b.onnx");
+        assertThatThrownBy(() -> new ModelArtifact(a, b, ModelArtifact.Derivation.AS_IS))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ModelArtifact(a, a, ModelArtifact.Derivation.EXPORTED))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ModelArtifact.asIs(a).derived()).isFalse();
+        assertThat(ModelArtifact.asIs(a).describe()).isEqualTo("a.onnx: the file as given");
+        assertThat(ModelArtifact.Derivation.UINT8_ACTIVATIONS.jsonName()).isEqualTo("uint8_activations");
+    }
+
+    @Test
     void failedExportLeavesNothingInTheCache() throws Exception {
         Path pt = Files.writeString(tmp.resolve("bad.pt"), "not a checkpoint");
         Path cacheDir = tmp.resolve("cache");
