@@ -1,5 +1,6 @@
 package dev.peregrine.engines;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -21,6 +22,19 @@ public interface Detector extends AutoCloseable {
      * @throws PeregrineException BAD_INPUT for empty, corrupt, zero-size or unsupported images
      */
     PreparedImage prepare(byte[] encoded) throws PeregrineException;
+
+    /**
+     * {@link #prepare(byte[])} for the bytes between {@code encoded}'s position and limit, which stay as they are.
+     * Detectors that decode with OpenCV read a direct buffer in place; this default copies the bytes to the heap
+     * first, for detectors that have nothing better to do.
+     *
+     * @throws PeregrineException as {@link #prepare(byte[])}
+     */
+    default PreparedImage prepare(ByteBuffer encoded) throws PeregrineException {
+        byte[] copy = new byte[encoded.remaining()];
+        encoded.duplicate().get(copy);
+        return prepare(copy);
+    }
 
     /**
      * Runs the images through the engine (in chunks of {@link #maxBatch()}) and decodes detections.

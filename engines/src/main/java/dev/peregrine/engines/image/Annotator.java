@@ -8,6 +8,7 @@ import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.decode.InstanceMask;
 import dev.peregrine.engines.decode.Keypoints;
 import dev.peregrine.engines.decode.OrientedBox;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.javacpp.BytePointer;
@@ -44,6 +45,15 @@ public final class Annotator {
      * @throws PeregrineException BAD_INPUT or TOO_LARGE when the image does not decode
      */
     public static byte[] annotateJpeg(byte[] encoded, List<Detection> detections, ModelInfo info)
+            throws PeregrineException {
+        return annotateJpeg(encoded == null ? null : ByteBuffer.wrap(encoded), detections, info);
+    }
+
+    /**
+     * {@link #annotateJpeg(byte[], List, ModelInfo)} for the bytes between {@code encoded}'s position and limit
+     * (left as they are); a direct buffer is decoded in place.
+     */
+    public static byte[] annotateJpeg(ByteBuffer encoded, List<Detection> detections, ModelInfo info)
             throws PeregrineException {
         try (Mat bgr = ImageDecoder.decode(encoded, ImageDecoder.DEFAULT_MAX_PIXELS)) {
             draw(bgr, detections, info);

@@ -1,6 +1,7 @@
 package dev.peregrine.engines.image;
 
 import dev.peregrine.engines.PeregrineException;
+import java.nio.ByteBuffer;
 
 /**
  * Recognises an encoded image by its magic bytes and reads its size from the header: JPEG (SOFn), PNG (IHDR),
@@ -13,9 +14,13 @@ final class HeaderProbe {
     private HeaderProbe() {
     }
 
-    /** Identifies the format and reads width and height; BAD_INPUT for empty, unknown or truncated headers. */
-    static ImageHeader probe(byte[] data) throws PeregrineException {
-        if (data == null || data.length == 0) {
+    /**
+     * Identifies the format and reads width and height; BAD_INPUT for empty, unknown or truncated headers.
+     *
+     * @param data the encoded image from index 0 to its limit
+     */
+    static ImageHeader probe(ByteBuffer data) throws PeregrineException {
+        if (data == null || data.limit() == 0) {
             throw PeregrineException.badInput("image is empty (0 bytes)");
         }
         ImageHeader h;
@@ -23,7 +28,7 @@ final class HeaderProbe {
             h = JpegStructure.header(data);
         } else if (startsWith(data, PNG_SIGNATURE)) {
             h = png(new ByteCursor(data, "png"));
-        } else if (data.length >= 2 && data[0] == 'B' && data[1] == 'M') {
+        } else if (data.limit() >= 2 && data.get(0) == 'B' && data.get(1) == 'M') {
             h = bmp(new ByteCursor(data, "bmp"));
         } else if (isWebp(data)) {
             h = webp(new ByteCursor(data, "webp"));
@@ -97,17 +102,17 @@ final class HeaderProbe {
         throw PeregrineException.badInput("corrupt webp: unknown first chunk");
     }
 
-    private static boolean isWebp(byte[] data) {
+    private static boolean isWebp(ByteBuffer data) {
         ByteCursor c = new ByteCursor(data, "webp");
         return c.matches(0, "RIFF") && c.matches(8, "WEBP");
     }
 
-    private static boolean startsWith(byte[] data, byte[] prefix) {
-        if (data.length < prefix.length) {
+    private static boolean startsWith(ByteBuffer data, byte[] prefix) {
+        if (data.limit() < prefix.length) {
             return false;
         }
         for (int i = 0; i < prefix.length; i++) {
-            if (data[i] != prefix[i]) {
+            if (data.get(i) != prefix[i]) {
                 return false;
             }
         }
@@ -115,7 +120,7 @@ final class HeaderProbe {
     }
 
     /** A short description of unrecognised data for the error message. */
-    private static String describe(byte[] data) {
+    private static String describe(ByteBuffer data) {
         ByteCursor c = new ByteCursor(data, "?");
         if (c.matches(0, "GIF87a") || c.matches(0, "GIF89a")) {
             return "GIF";
@@ -126,13 +131,13 @@ final class HeaderProbe {
         if (c.matches(4, "ftyp")) {
             return "ISO media (HEIC/AVIF)";
         }
-        if (data.length >= 2 && (data[0] & 0xFF) == 0xFF && (data[1] & 0xFF) == 0xD8) {
+        if (data.limit() >= 2 && (data.get(0) & 0xFF) == 0xFF && (data.get(1) & 0xFF) == 0xD8) {
             return "truncated JPEG";
         }
-        int n = Math.min(data.length, 8);
+        int n = Math.min(data.limit(), 8);
         StringBuilder sb = new StringBuilder("first bytes");
         for (int i = 0; i < n; i++) {
-            sb.append(String.format(" %02x", data[i] & 0xFF));
+            sb.append(String.format(" %02x", data.get(i) & 0xFF));
         }
         return sb.toString();
     }

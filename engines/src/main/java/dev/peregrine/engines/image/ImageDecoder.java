@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
+import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -35,7 +36,14 @@ public final class ImageDecoder {
      * @throws PeregrineException BAD_INPUT for empty data, an unknown format or a truncated or corrupt header
      */
     public static ImageHeader probe(byte[] bytes) throws PeregrineException {
-        return HeaderProbe.probe(bytes);
+        return HeaderProbe.probe(bytes == null ? null : ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * {@link #probe(byte[])} for the bytes between {@code encoded}'s position and limit, which stay as they are.
+     */
+    public static ImageHeader probe(ByteBuffer encoded) throws PeregrineException {
+        return HeaderProbe.probe(encoded == null ? null : encoded.slice());
     }
 
     /**
@@ -49,7 +57,20 @@ public final class ImageDecoder {
      *                            for empty, unknown, truncated or corrupt data
      */
     public static Mat decode(byte[] bytes, long maxPixels) throws PeregrineException {
-        ImageHeader header = probe(bytes);
+        return decode(bytes == null ? null : ByteBuffer.wrap(bytes), maxPixels);
+    }
+
+    /**
+     * {@link #decode(byte[], long)} for the bytes between {@code encoded}'s position and limit, which stay as they
+     * are. A direct buffer is handed to OpenCV where it lies, without a copy: the server keeps request bodies in
+     * (pooled) native memory so that no image passes through the Java heap.
+     */
+    public static Mat decode(ByteBuffer encoded, long maxPixels) throws PeregrineException {
+        if (encoded == null) {
+            throw PeregrineException.badInput("image is empty (0 bytes)");
+        }
+        ByteBuffer bytes = encoded.slice();
+        ImageHeader header = HeaderProbe.probe(bytes);
         if (header.pixels() > maxPixels) {
             throw new PeregrineException(ErrorCode.TOO_LARGE, "image is " + header.width() + "x" + header.height()
                     + " = " + header.pixels() + " pixels, more than the limit of " + maxPixels + " pixels");
@@ -64,11 +85,15 @@ public final class ImageDecoder {
         return decoded;
     }
 
-    /** Runs OpenCV's decoder over a native copy of the bytes; an empty result or a C++ exception is BAD_INPUT. */
-    private static Mat imdecode(byte[] bytes, ImageHeader header) throws PeregrineException {
+    /**
+     * Runs OpenCV's decoder over the bytes (index 0 to limit): in place for a direct buffer, else over a native
+     * copy; an empty result or a C++ exception is BAD_INPUT.
+     */
+    private static Mat imdecode(ByteBuffer bytes, ImageHeader header) throws PeregrineException {
         Mat decoded;
-        try (BytePointer data = new BytePointer(bytes);
-             Mat encoded = new Mat(1, bytes.length, CV_8UC1, data)) {
+        int length = bytes.limit();
+        try (BytePointer data = bytes.isDirect() ? new BytePointer(bytes) : nativeCopy(bytes);
+             Mat encoded = new Mat(1, length, CV_8UC1, data)) {
             decoded = opencv_imgcodecs.imdecode(encoded, opencv_imgcodecs.IMREAD_COLOR);
         } catch (RuntimeException e) {
             throw new PeregrineException(ErrorCode.BAD_INPUT, "corrupt " + header.format() + " image ("
@@ -79,8 +104,18 @@ public final class ImageDecoder {
                 decoded.close();
             }
             throw PeregrineException.badInput("corrupt or truncated " + header.format() + " image (header says "
-                    + header.width() + "x" + header.height() + ", " + bytes.length + " bytes): it does not decode");
+                    + header.width() + "x" + header.height() + ", " + length + " bytes): it does not decode");
         }
         return decoded;
+    }
+
+    /** A native copy of a heap buffer's bytes (index 0 to limit). */
+    private static BytePointer nativeCopy(ByteBuffer heap) {
+        if (heap.hasArray()) {
+            return new BytePointer(heap.limit()).put(heap.array(), heap.arrayOffset(), heap.limit());
+        }
+        byte[] copy = new byte[heap.limit()]; // a read-only heap buffer: no array to copy from
+        heap.duplicate().position(0).get(copy);
+        return new BytePointer(copy);
     }
 }

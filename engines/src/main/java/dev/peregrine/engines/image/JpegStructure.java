@@ -1,6 +1,7 @@
 package dev.peregrine.engines.image;
 
 import dev.peregrine.engines.PeregrineException;
+import java.nio.ByteBuffer;
 
 /**
  * Walks the marker segments of a JPEG stream: finds the frame header (SOFn) for the image size, and checks that
@@ -18,12 +19,12 @@ final class JpegStructure {
     }
 
     /** True when the data starts with the JPEG start-of-image marker followed by another marker. */
-    static boolean sniff(byte[] b) {
-        return b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == SOI && (b[2] & 0xFF) == 0xFF;
+    static boolean sniff(ByteBuffer b) {
+        return b.limit() >= 3 && (b.get(0) & 0xFF) == 0xFF && (b.get(1) & 0xFF) == SOI && (b.get(2) & 0xFF) == 0xFF;
     }
 
     /** Reads the width and height from the first frame header. */
-    static ImageHeader header(byte[] data) throws PeregrineException {
+    static ImageHeader header(ByteBuffer data) throws PeregrineException {
         ByteCursor c = new ByteCursor(data, FORMAT);
         int pos = 2;
         while (true) {
@@ -57,7 +58,7 @@ final class JpegStructure {
      * a restart marker, so the next other marker ends the scan). Progressive JPEGs with many scans are followed
      * the same way, so a cut between two scans is caught too.
      */
-    static boolean hasEndOfImage(byte[] data) {
+    static boolean hasEndOfImage(ByteBuffer data) {
         try {
             ByteCursor c = new ByteCursor(data, FORMAT);
             boolean sawScan = false;
@@ -86,21 +87,21 @@ final class JpegStructure {
     }
 
     /** Index of the 0xFF that starts the first marker after entropy-coded data at {@code from}, or -1. */
-    private static int endOfEntropyData(byte[] data, int from) {
+    private static int endOfEntropyData(ByteBuffer data, int from) {
         int i = from;
-        while (i < data.length) {
-            if ((data[i] & 0xFF) != 0xFF) {
+        while (i < data.limit()) {
+            if ((data.get(i) & 0xFF) != 0xFF) {
                 i++;
                 continue;
             }
             int j = i + 1;
-            while (j < data.length && (data[j] & 0xFF) == 0xFF) {
+            while (j < data.limit() && (data.get(j) & 0xFF) == 0xFF) {
                 j++;
             }
-            if (j >= data.length) {
+            if (j >= data.limit()) {
                 return -1;
             }
-            int next = data[j] & 0xFF;
+            int next = data.get(j) & 0xFF;
             if (next != 0x00 && !(next >= 0xD0 && next <= 0xD7)) {
                 return i;
             }

@@ -1,6 +1,7 @@
 package dev.peregrine.engines.image;
 
 import dev.peregrine.engines.PeregrineException;
+import java.nio.ByteBuffer;
 
 /**
  * Cheap structural checks run before OpenCV sees the bytes, for damage the codecs handle badly:
@@ -19,12 +20,12 @@ final class StreamIntegrity {
     }
 
     /** Fails with BAD_INPUT when the stream of the probed format is truncated or structurally corrupt. */
-    static void check(ImageHeader header, byte[] data) throws PeregrineException {
+    static void check(ImageHeader header, ByteBuffer data) throws PeregrineException {
         switch (header.format()) {
             case "jpeg" -> {
                 if (!JpegStructure.hasEndOfImage(data)) {
                     throw PeregrineException.badInput("truncated jpeg: no end-of-image marker after the scan data ("
-                            + data.length + " bytes)");
+                            + data.limit() + " bytes)");
                 }
             }
             case "png" -> checkPngChunks(data);
@@ -36,20 +37,20 @@ final class StreamIntegrity {
     }
 
     /** Walks length-prefixed PNG chunks from the first one to IEND. */
-    private static void checkPngChunks(byte[] data) throws PeregrineException {
+    private static void checkPngChunks(ByteBuffer data) throws PeregrineException {
         ByteCursor c = new ByteCursor(data, "png");
         long pos = 8;
         while (true) {
-            if (pos + 12 > data.length) {
-                throw PeregrineException.badInput("truncated png: the data ends at byte " + data.length
+            if (pos + 12 > data.limit()) {
+                throw PeregrineException.badInput("truncated png: the data ends at byte " + data.limit()
                         + " before the IEND chunk");
             }
             long length = c.u32be((int) pos);
             boolean end = c.matches((int) pos + 4, "IEND");
             long next = pos + 12 + length;
-            if (next > data.length) {
+            if (next > data.limit()) {
                 throw PeregrineException.badInput("truncated or corrupt png: the chunk at byte " + pos
-                        + " declares " + length + " bytes but only " + (data.length - pos - 12) + " follow");
+                        + " declares " + length + " bytes but only " + (data.limit() - pos - 12) + " follow");
             }
             if (end) {
                 return;
@@ -59,11 +60,11 @@ final class StreamIntegrity {
     }
 
     /** The RIFF container declares its payload size after the "RIFF" tag. */
-    private static void checkRiffSize(byte[] data) throws PeregrineException {
+    private static void checkRiffSize(ByteBuffer data) throws PeregrineException {
         long declared = (new ByteCursor(data, "webp").s32le(4) & 0xFFFFFFFFL) + 8;
-        if (declared > data.length) {
+        if (declared > data.limit()) {
             throw PeregrineException.badInput("truncated webp: the RIFF header declares " + declared
-                    + " bytes but the data has " + data.length);
+                    + " bytes but the data has " + data.limit());
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.peregrine.engines.image.ImageDecoder;
 import dev.peregrine.engines.image.InputBatch;
 import dev.peregrine.engines.image.LetterboxedImage;
 import dev.peregrine.engines.image.ModelInputImage;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -117,7 +118,15 @@ final class EngineBatchRunner<I extends ModelInputImage> implements AutoCloseabl
      * @throws PeregrineException BAD_INPUT for empty, corrupt or unsupported data, TOO_LARGE above the pixel limit
      */
     I prepare(byte[] encoded) throws PeregrineException {
-        if (encoded == null || encoded.length == 0) {
+        return prepare(encoded == null ? null : ByteBuffer.wrap(encoded));
+    }
+
+    /**
+     * {@link #prepare(byte[])} for the bytes between {@code encoded}'s position and limit (left as they are); a
+     * direct buffer is decoded in place.
+     */
+    I prepare(ByteBuffer encoded) throws PeregrineException {
+        if (encoded == null || !encoded.hasRemaining()) {
             throw PeregrineException.badInput("empty image");
         }
         try (Mat bgr = ImageDecoder.decode(encoded, maxPixels)) {

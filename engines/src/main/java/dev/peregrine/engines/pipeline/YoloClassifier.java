@@ -11,6 +11,7 @@ import dev.peregrine.engines.Task;
 import dev.peregrine.engines.decode.ClassifyDecoder;
 import dev.peregrine.engines.image.CenterCropImage;
 import dev.peregrine.engines.image.InputBatch;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -87,6 +88,11 @@ public final class YoloClassifier implements AutoCloseable {
      * @throws PeregrineException BAD_INPUT for empty, corrupt or unsupported data, TOO_LARGE above the pixel limit
      */
     public CenterCropImage prepare(byte[] encoded) throws PeregrineException {
+        return runner.prepare(encoded);
+    }
+
+    /** {@link #prepare(byte[])} for the bytes between the buffer's position and limit; direct buffers in place. */
+    public CenterCropImage prepare(ByteBuffer encoded) throws PeregrineException {
         return runner.prepare(encoded);
     }
 

@@ -14,6 +14,7 @@ import dev.peregrine.engines.decode.HeadDecoder;
 import dev.peregrine.engines.decode.HeadDecoders;
 import dev.peregrine.engines.image.InputBatch;
 import dev.peregrine.engines.image.LetterboxedImage;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -108,6 +109,12 @@ public final class YoloDetector implements Detector {
      */
     @Override
     public LetterboxedImage prepare(byte[] encoded) throws PeregrineException {
+        return runner.prepare(encoded);
+    }
+
+    /** {@link #prepare(byte[])} reading a direct buffer in place, without a heap copy. */
+    @Override
+    public LetterboxedImage prepare(ByteBuffer encoded) throws PeregrineException {
         return runner.prepare(encoded);
     }
 

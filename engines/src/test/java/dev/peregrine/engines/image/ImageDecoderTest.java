@@ -113,7 +113,7 @@ class ImageDecoderTest {
     @Test
     void emptyBytesAreBadInput() {
         assertBadInput(new byte[0], "empty");
-        assertThatThrownBy(() -> ImageDecoder.probe(null)).isInstanceOf(PeregrineException.class);
+        assertThatThrownBy(() -> ImageDecoder.probe((byte[]) null)).isInstanceOf(PeregrineException.class);
     }
 
     @Test

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.engines.DetectOptions;
 import dev.peregrine.engines.Detection;
+import dev.peregrine.engines.Detector;
 import dev.peregrine.engines.Device;
 import dev.peregrine.engines.EngineConfig;
 import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.engines.PreparedImage;
 import dev.peregrine.engines.image.LetterboxedImage;
 import dev.peregrine.testing.Fixtures;
 import dev.peregrine.testing.OnnxModels;
 import dev.peregrine.testing.ReferenceDetections;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,6 +136,27 @@ class YoloDetectorTest {
             assertThat(without.info().metadata()).isEmpty();
             assertThat(without.detect(bus, DetectOptions.defaults()))
                     .isEqualTo(withMeta.detect(bus, DetectOptions.defaults())).isNotEmpty();
+        }
+    }
+
+    /** The server hands request bodies over in direct buffers: the same detections as from the bytes. */
+    @Test
+    void aDirectBufferPreparesLikeTheBytes() throws Exception {
+        Path val = Fixtures.file("trained/images/val");
+        try (YoloDetector d = YoloDetector.open(EngineConfig.cpu(Fixtures.file("trained/shapes-yolov8n.onnx")))) {
+            for (int i = 1; i <= 3; i++) {
+                byte[] bytes = Files.readAllBytes(val.resolve(String.format("%06d.jpg", i)));
+                ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length + 8).position(8);
+                direct.put(bytes).flip().position(8);
+                Detector asDetector = d;
+                try (PreparedImage fromBytes = d.prepare(bytes); PreparedImage fromBuffer = asDetector.prepare(direct)) {
+                    assertThat(fromBuffer).isInstanceOf(LetterboxedImage.class);
+                    assertThat(d.detect(List.of(fromBuffer), DetectOptions.defaults()))
+                            .isEqualTo(d.detect(List.of(fromBytes), DetectOptions.defaults()));
+                }
+                assertThat(direct.position()).isEqualTo(8);
+            }
+            assertCode(() -> d.prepare(ByteBuffer.allocateDirect(0)), ErrorCode.BAD_INPUT);
         }
     }
 
