@@ -15,6 +15,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,7 @@ final class DetectHandler {
     /** Step 2, once the images are in memory. */
     void detect(RoutingContext ctx) {
         Call call = ctx.get(CALL_KEY);
-        List<byte[]> images;
+        List<EncodedImage> images;
         try {
             images = ImageBodies.images(ctx);
             if (call.query().annotate() && images.size() != 1) {
@@ -85,7 +86,7 @@ final class DetectHandler {
         Deadline deadline = Deadline.after(call.timeout(), clock);
         Context context = ctx.vertx().getOrCreateContext();
         List<Future<ImageResult>> results = new ArrayList<>(images.size());
-        for (byte[] image : images) {
+        for (EncodedImage image : images) {
             results.add(detectOne(ex, context, call, image, deadline));
         }
         Future.all(results).onComplete(all -> {
@@ -110,17 +111,22 @@ final class DetectHandler {
      * instead of four; registering the queued work with the exchange for cancellation happens on the event loop
      * while the batch runs.
      */
-    private Future<ImageResult> detectOne(Exchange ex, Context context, Call call, byte[] encoded, Deadline deadline) {
+    private Future<ImageResult> detectOne(Exchange ex, Context context, Call call, EncodedImage encoded,
+                                          Deadline deadline) {
         long received = System.nanoTime();
-        return workers.<Queued>executeBlocking(() -> prepareAndSubmit(ex, call, encoded, deadline, received), false)
-                .compose(q -> {
-                    ex.track(q.work());
-                    return Future.fromCompletionStage(q.work(), context).map(dets -> q.result(dets));
-                });
+        // The worker's own reference: the request's may go (client gone) while the worker still decodes.
+        encoded.retain();
+        Future<Queued> queued = workers.executeBlocking(
+                () -> prepareAndSubmit(ex, call, encoded.bytes(), deadline, received), false);
+        queued.onComplete(done -> encoded.release());
+        return queued.compose(q -> {
+            ex.track(q.work());
+            return Future.fromCompletionStage(q.work(), context).map(dets -> q.result(dets));
+        });
     }
 
     /** Runs on a worker thread. */
-    private Queued prepareAndSubmit(Exchange ex, Call call, byte[] encoded, Deadline deadline, long received)
+    private Queued prepareAndSubmit(Exchange ex, Call call, ByteBuffer encoded, Deadline deadline, long received)
             throws PeregrineException {
         if (ex.finished()) {
             throw new CancellationException("request ended before its image was decoded");
@@ -182,9 +188,11 @@ final class DetectHandler {
         ex.reply(200, Responses.JSON, body);
     }
 
-    private void answerJpeg(Exchange ex, Call call, byte[] encoded, ImageResult result) {
-        workers.executeBlocking(() -> Annotator.annotateJpeg(encoded, result.detections(), call.info()), false)
+    private void answerJpeg(Exchange ex, Call call, EncodedImage encoded, ImageResult result) {
+        encoded.retain();
+        workers.executeBlocking(() -> Annotator.annotateJpeg(encoded.bytes(), result.detections(), call.info()), false)
                 .onComplete(ar -> {
+                    encoded.release();
                     if (ar.failed()) {
                         ex.fail(ar.cause());
                     } else {

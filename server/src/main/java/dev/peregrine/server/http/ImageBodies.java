@@ -2,13 +2,13 @@ package dev.peregrine.server.http;
 
 import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,34 +19,40 @@ import java.util.Locale;
  * {@code image} are the images, in order. Anything else is 415; a body over the limit is 413 (from the declared
  * length before reading, or as soon as the limit is crossed).
  *
- * <p>Multipart parts are streamed into memory with Vert.x's own multipart decoder instead of
- * {@link BodyHandler}'s file uploads, which would write every image to disk and read it back.
+ * <p>Images are collected into pooled native memory ({@link EncodedImage}), not into heap buffers: Vert.x's
+ * {@link io.vertx.ext.web.handler.BodyHandler} would keep the whole body on the heap and its file uploads would
+ * write every multipart image to disk. The request owns its images: they are released when its exchange ends
+ * ({@link RoutingContext#addEndHandler}), or at once when reading fails; workers take their own references.
  */
 final class ImageBodies implements Handler<RoutingContext> {
     /** Name of the multipart parts that carry images. */
     static final String PART_NAME = "image";
     private static final String IMAGES_KEY = "peregrine.images";
+    /** First allocation for a part or a body of unknown length; buffers grow (in the pool) as chunks arrive. */
+    private static final int UNKNOWN_LENGTH_START = 64 * 1024;
 
     private final long bodyLimit;
-    private final BodyHandler rawBody;
+    private final ByteBufAllocator allocator;
 
     /**
      * @param bodyLimit largest body in bytes
      */
     ImageBodies(long bodyLimit) {
+        this(bodyLimit, PooledByteBufAllocator.DEFAULT);
+    }
+
+    ImageBodies(long bodyLimit, ByteBufAllocator allocator) {
         this.bodyLimit = bodyLimit;
-        // Preallocated from Content-Length (Vert.x caps it at 64 KiB): without it the body buffer starts at 1 KiB
-        // and is grown and copied as chunks arrive, which profiling showed as the event loop's largest cost.
-        this.rawBody = BodyHandler.create(false).setBodyLimit(bodyLimit).setPreallocateBodyBuffer(true);
+        this.allocator = allocator;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         String type = mediaType(ctx.request());
         if (type.startsWith("image/")) {
-            rawBody.handle(ctx);
+            collect(ctx, false);
         } else if (type.equals("multipart/form-data")) {
-            collectMultipart(ctx);
+            collect(ctx, true);
         } else {
             ctx.fail(HttpProblem.unsupportedMediaType("send the image with 'Content-Type: image/jpeg' (or image/png, "
                     + "image/bmp, image/webp), or as multipart/form-data with file parts named '" + PART_NAME
@@ -55,24 +61,23 @@ final class ImageBodies implements Handler<RoutingContext> {
     }
 
     /**
-     * The encoded images of the request, in order.
+     * The encoded images of the request, in order, owned by the request (retain one to use it beyond the
+     * exchange's end).
      *
-     * @throws PeregrineException BAD_INPUT when the body is empty
+     * @throws PeregrineException BAD_INPUT when the body or one of the parts is empty
      */
-    static List<byte[]> images(RoutingContext ctx) throws PeregrineException {
-        List<byte[]> parts = ctx.get(IMAGES_KEY);
-        if (parts == null) {
-            Buffer body = ctx.body().buffer();
-            parts = body == null ? List.of() : List.of(body.getBytes());
+    static List<EncodedImage> images(RoutingContext ctx) throws PeregrineException {
+        List<EncodedImage> parts = ctx.get(IMAGES_KEY);
+        if (parts == null || parts.isEmpty()) {
+            throw PeregrineException.badInput(parts == null ? "request body is empty: send an image"
+                    : "multipart body has no file part named '" + PART_NAME + "' (e.g. curl -F " + PART_NAME
+                    + "=@photo.jpg)");
         }
         for (int i = 0; i < parts.size(); i++) {
-            if (parts.get(i).length == 0) {
+            if (parts.get(i).size() == 0) {
                 throw PeregrineException.badInput(parts.size() == 1 ? "request body is empty: send an image"
                         : "image part " + (i + 1) + " of " + parts.size() + " is empty");
             }
-        }
-        if (parts.isEmpty()) {
-            throw PeregrineException.badInput("request body is empty: send an image");
         }
         return parts;
     }
@@ -87,11 +92,18 @@ final class ImageBodies implements Handler<RoutingContext> {
         return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
-    private void collectMultipart(RoutingContext ctx) {
+    /** Reads the body (multipart or raw) into pooled buffers, then calls the next handler with the images. */
+    private void collect(RoutingContext ctx, boolean multipart) {
         HttpServerRequest request = ctx.request();
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null && parseLength(declared) > bodyLimit) {
+        long length = declared == null ? -1 : parseLength(declared);
+        if (length > bodyLimit) {
             ctx.fail(new PeregrineException(ErrorCode.TOO_LARGE, tooLarge(declared)));
+            return;
+        }
+        BodyState state = new BodyState(ctx);
+        if (request.isEnded()) { // nothing more will arrive (an empty body)
+            state.finish(multipart);
             return;
         }
         if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))
@@ -99,44 +111,46 @@ final class ImageBodies implements Handler<RoutingContext> {
             // The client waits for this before uploading; a request refused earlier never sends its body.
             ctx.response().writeContinue();
         }
-        MultipartState state = new MultipartState();
-        request.setExpectMultipart(true);
-        request.uploadHandler(upload -> {
-            if (!PART_NAME.equals(upload.name())) {
-                state.fail(ctx, PeregrineException.badInput("unexpected multipart file part '"
-                        + ModelNames.abbreviate(upload.name()) + "': name image parts '" + PART_NAME + "'"));
-                upload.handler(b -> { });
-                return;
-            }
-            Buffer part = Buffer.buffer();
-            state.parts.add(part);
-            upload.handler(part::appendBuffer);
-            upload.exceptionHandler(e -> state.fail(ctx, e));
-        });
-        // The raw handler sees every byte of the body (the decoder is fed in parallel): it enforces the limit.
+        if (multipart) {
+            request.setExpectMultipart(true);
+            request.uploadHandler(upload -> {
+                if (state.failed) {
+                    upload.handler(b -> { });
+                    return;
+                }
+                if (!PART_NAME.equals(upload.name())) {
+                    state.fail(PeregrineException.badInput("unexpected multipart file part '"
+                            + ModelNames.abbreviate(upload.name()) + "': name image parts '" + PART_NAME + "'"));
+                    upload.handler(b -> { });
+                    return;
+                }
+                EncodedImage part = state.allocate(UNKNOWN_LENGTH_START);
+                upload.handler(chunk -> {
+                    if (!state.failed) { // also true when part is null: allocation failed the request
+                        part.append(chunk);
+                    }
+                });
+                upload.exceptionHandler(state::fail);
+            });
+        }
+        // The raw handler sees every byte of the body (for multipart the decoder is fed in parallel): it enforces
+        // the limit, and for a raw body it collects the image (null for multipart, or when allocation failed the
+        // request, after which no chunk reaches it).
+        EncodedImage raw = multipart ? null
+                : state.allocate(length > 0 ? (int) length : UNKNOWN_LENGTH_START);
         request.handler(chunk -> {
-            state.received += chunk.length();
-            if (state.received > bodyLimit) {
-                state.fail(ctx, new PeregrineException(ErrorCode.TOO_LARGE, tooLarge(null)));
-            }
-        });
-        request.exceptionHandler(e -> state.fail(ctx, e));
-        request.endHandler(v -> {
             if (state.failed) {
                 return;
             }
-            if (state.parts.isEmpty()) {
-                state.fail(ctx, PeregrineException.badInput("multipart body has no file part named '" + PART_NAME
-                        + "' (e.g. curl -F " + PART_NAME + "=@photo.jpg)"));
-                return;
+            state.received += chunk.length();
+            if (state.received > bodyLimit) {
+                state.fail(new PeregrineException(ErrorCode.TOO_LARGE, tooLarge(null)));
+            } else if (raw != null) {
+                raw.append(chunk);
             }
-            List<byte[]> images = new ArrayList<>(state.parts.size());
-            for (Buffer b : state.parts) {
-                images.add(b.getBytes());
-            }
-            ctx.put(IMAGES_KEY, images);
-            ctx.next();
         });
+        request.exceptionHandler(state::fail);
+        request.endHandler(v -> state.finish(multipart));
         request.resume();
     }
 
@@ -153,17 +167,60 @@ final class ImageBodies implements Handler<RoutingContext> {
         }
     }
 
-    /** Progress of one multipart body. Touched only on the request's event loop. */
-    private static final class MultipartState {
-        final List<Buffer> parts = new ArrayList<>();
+    /** Progress of one body and the buffers it owns until they are handed on. Touched only on the event loop. */
+    private final class BodyState {
+        private final RoutingContext ctx;
+        private final List<EncodedImage> images = new ArrayList<>();
         long received;
         boolean failed;
+        private boolean released;
 
-        void fail(RoutingContext ctx, Throwable cause) {
+        BodyState(RoutingContext ctx) {
+            this.ctx = ctx;
+            // Whatever happens from here on (answered, failed, connection lost), the request's references go.
+            ctx.addEndHandler(v -> release());
+        }
+
+        /**
+         * A new image buffer owned by this body, or null when the pool is out of direct memory: the request then
+         * fails with 503 and every later chunk is dropped.
+         */
+        EncodedImage allocate(int initialBytes) {
+            int max = (int) Math.min(bodyLimit, Integer.MAX_VALUE - 8);
+            try {
+                EncodedImage image = EncodedImage.allocate(allocator, Math.min(initialBytes, max), max);
+                images.add(image);
+                return image;
+            } catch (OutOfMemoryError e) {
+                fail(new PeregrineException(ErrorCode.OVERLOADED, "no memory left for request bodies ("
+                        + e.getMessage() + "); retry later"));
+                return null;
+            }
+        }
+
+        /** The body has arrived: hands the images to the next handler. */
+        void finish(boolean multipart) {
+            if (failed) {
+                return;
+            }
+            if (multipart || !images.isEmpty()) { // a raw body without a buffer is an empty body
+                ctx.put(IMAGES_KEY, List.copyOf(images));
+            }
+            ctx.next();
+        }
+
+        void fail(Throwable cause) {
             if (!failed) {
                 failed = true;
-                parts.clear();
+                release(); // give the memory back now rather than when the error response has gone out
                 ctx.fail(cause);
+            }
+        }
+
+        private void release() {
+            if (!released) {
+                released = true;
+                images.forEach(EncodedImage::release);
             }
         }
     }

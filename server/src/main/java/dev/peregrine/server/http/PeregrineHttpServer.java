@@ -67,6 +67,7 @@ public final class PeregrineHttpServer {
         this.metrics = metrics;
         this.tensors = tensors;
         this.recorder = MetricsRecorder.of(metrics);
+        metrics.registerRequestImageGauges(EncodedImage::liveBuffers, EncodedImage::liveBytes);
         this.clock = MonotonicClock.SYSTEM;
         this.admission = new Admission(config.admissionBytes());
     }

@@ -9,6 +9,7 @@ import dev.peregrine.engines.ModelInfo;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.PreparedImage;
 import dev.peregrine.engines.pipeline.YoloDetector;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -55,6 +56,12 @@ final class SharedEngineDetector implements Detector {
     /** Thread-safe; does not touch the engine. */
     @Override
     public PreparedImage prepare(byte[] encoded) throws PeregrineException {
+        return detector.prepare(encoded);
+    }
+
+    /** Thread-safe; does not touch the engine; a direct buffer is decoded in place. */
+    @Override
+    public PreparedImage prepare(ByteBuffer encoded) throws PeregrineException {
         return detector.prepare(encoded);
     }
 

@@ -9,6 +9,7 @@ import dev.peregrine.engines.PreparedImage;
 import dev.peregrine.server.model.ModelArtifact;
 import dev.peregrine.server.model.ModelLoader;
 import dev.peregrine.server.model.ModelSpec;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +57,11 @@ public final class TimedDetector implements Detector {
 
     @Override
     public PreparedImage prepare(byte[] encoded) throws PeregrineException {
+        return new TimedImage(delegate.prepare(encoded));
+    }
+
+    @Override
+    public PreparedImage prepare(ByteBuffer encoded) throws PeregrineException {
         return new TimedImage(delegate.prepare(encoded));
     }
 

@@ -178,6 +178,21 @@ public final class ServerMetrics {
     }
 
     /**
+     * Registers the gauges of the native memory that holds request images while they are read and decoded
+     * ({@code peregrine_request_images_bytes} and {@code peregrine_request_images}); registering again keeps the
+     * first.
+     */
+    public void registerRequestImageGauges(LongSupplier images, LongSupplier bytes) {
+        Gauge.builder("peregrine.request.images", () -> images.getAsLong())
+                .description("Encoded request images held in native memory (being received, decoded or annotated)")
+                .register(registry);
+        Gauge.builder("peregrine.request.images.memory", () -> bytes.getAsLong())
+                .description("Native memory held by encoded request images")
+                .baseUnit("bytes")
+                .register(registry);
+    }
+
+    /**
      * Registers a GPU memory probe for {@code device} (e.g. {@code cuda:0}); the supplier returns used bytes, or NaN
      * when unknown. {@link GpuMemoryGauges} calls it once per CUDA device that serves a model and never for the CPU,
      * so that no GPU series appears on CPU-only hosts.

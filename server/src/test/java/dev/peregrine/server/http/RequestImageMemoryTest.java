@@ -1,0 +1,110 @@
+package dev.peregrine.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Request images live in pooled native memory ({@link EncodedImage}) owned by the request: they are held while the
+ * request is worked on and every one goes back to the pool however the request ends (answered, refused, too large,
+ * client gone). The process-wide count must return to where it started; the metrics show it.
+ */
+@ExtendWith(VertxExtension.class)
+class RequestImageMemoryTest {
+
+    private static void awaitNoImagesHeld() throws Exception {
+        Poll.until("every request image is back in the pool", () -> EncodedImage.liveBuffers() == 0);
+        assertThat(EncodedImage.liveBytes()).isZero();
+    }
+
+    @Test
+    void imagesAreHeldWhileWorkedOnAndReleasedHoweverTheRequestEnds(Vertx vertx) throws Exception {
+        awaitNoImagesHeld();
+        FakeDetector slow = new FakeDetector(400);
+        HttpServerConfig config = HttpServerConfig.defaults(0).withBodyLimit(200_000);
+        try (TestServer s = TestServer.start(vertx, config, slow, TestServer.policy(4, 16, Duration.ofSeconds(30)))) {
+            byte[] jpeg = TestImages.jpeg(64, 48);
+            // While a batch runs, the request's image is held (and shown in the metrics).
+            Future<HttpResponse<Buffer>> running = s.post("/v1/models/shapes/detect")
+                    .putHeader("Content-Type", "image/jpeg").sendBuffer(Buffer.buffer(jpeg));
+            Poll.until("the batch runs", () -> slow.batches.get() == 1);
+            assertThat(EncodedImage.liveBuffers()).isEqualTo(1);
+            assertThat(EncodedImage.liveBytes()).isGreaterThanOrEqualTo(jpeg.length);
+            String metrics = s.getNow("/metrics").bodyAsString();
+            assertThat(metrics).contains("peregrine_request_images 1.0")
+                    .containsPattern("peregrine_request_images_memory_bytes [1-9]");
+            assertThat(TestServer.await(running).statusCode()).isEqualTo(200);
+            awaitNoImagesHeld();
+
+            // Answered: JSON, several multipart images, an annotated JPEG.
+            assertThat(s.detect("", jpeg).statusCode()).isEqualTo(200);
+            assertThat(s.detectMultipart("image", List.of(jpeg, jpeg, jpeg)).statusCode()).isEqualTo(200);
+            HttpResponse<Buffer> annotated = s.detect("annotate=true", jpeg);
+            assertThat(annotated.statusCode()).isEqualTo(200);
+            assertThat(annotated.getHeader("Content-Type")).isEqualTo("image/jpeg");
+            awaitNoImagesHeld();
+
+            // Refused: corrupt image, a wrong part name, an empty body, a body over the limit (declared and not).
+            assertThat(s.detect("", TestImages.truncatedJpeg()).statusCode()).isEqualTo(400);
+            assertThat(s.detectMultipart("picture", List.of(jpeg)).statusCode()).isEqualTo(400);
+            assertThat(s.detect("", new byte[0]).statusCode()).isEqualTo(400);
+            assertThat(s.detect("", new byte[250_000]).statusCode()).isEqualTo(413);
+            assertThat(chunkedUpload(s.port, 300_000)).startsWith("HTTP/1.1 413");
+            awaitNoImagesHeld();
+
+            // A client that hangs up while its image is worked on.
+            int batches = slow.batches.get();
+            try (Socket gone = new Socket("127.0.0.1", s.port)) {
+                OutputStream out = gone.getOutputStream();
+                out.write(("POST /v1/models/shapes/detect HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
+                        + "Content-Length: " + jpeg.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(jpeg);
+                out.flush();
+                Poll.until("its batch runs", () -> slow.batches.get() == batches + 1);
+            }
+            awaitNoImagesHeld();
+            assertThat(s.detect("", jpeg).statusCode()).isEqualTo(200); // the server is fine afterwards
+        }
+        awaitNoImagesHeld();
+    }
+
+    /** Sends {@code bytes} zero bytes as a chunked image body (no Content-Length) and returns the status line. */
+    private static String chunkedUpload(int port, int bytes) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/models/shapes/detect HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[10_000];
+            try {
+                for (int sent = 0; sent < bytes; sent += chunk.length) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (java.io.IOException closedEarly) {
+                // the server may answer 413 and close before the whole body is sent
+            }
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c >= 0 && c != '\r'; c = in.read()) {
+                line.append((char) c);
+            }
+            return line.toString();
+        }
+    }
+}
