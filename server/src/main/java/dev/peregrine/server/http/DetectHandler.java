@@ -70,7 +70,7 @@ final class DetectHandler {
     /** Step 2, once the images are in memory. */
     void detect(RoutingContext ctx) {
         Call call = ctx.get(CALL_KEY);
-        List<EncodedImage> images;
+        List<PooledBody> images;
         try {
             images = ImageBodies.images(ctx);
             if (call.query().annotate() && images.size() != 1) {
@@ -86,7 +86,7 @@ final class DetectHandler {
         Deadline deadline = Deadline.after(call.timeout(), clock);
         Context context = ctx.vertx().getOrCreateContext();
         List<Future<ImageResult>> results = new ArrayList<>(images.size());
-        for (EncodedImage image : images) {
+        for (PooledBody image : images) {
             results.add(detectOne(ex, context, call, image, deadline));
         }
         Future.all(results).onComplete(all -> {
@@ -111,7 +111,7 @@ final class DetectHandler {
      * instead of four; registering the queued work with the exchange for cancellation happens on the event loop
      * while the batch runs.
      */
-    private Future<ImageResult> detectOne(Exchange ex, Context context, Call call, EncodedImage encoded,
+    private Future<ImageResult> detectOne(Exchange ex, Context context, Call call, PooledBody encoded,
                                           Deadline deadline) {
         long received = System.nanoTime();
         // The worker's own reference: the request's may go (client gone) while the worker still decodes.
@@ -188,7 +188,7 @@ final class DetectHandler {
         ex.reply(200, Responses.JSON, body);
     }
 
-    private void answerJpeg(Exchange ex, Call call, EncodedImage encoded, ImageResult result) {
+    private void answerJpeg(Exchange ex, Call call, PooledBody encoded, ImageResult result) {
         encoded.retain();
         workers.executeBlocking(() -> Annotator.annotateJpeg(encoded.bytes(), result.detections(), call.info()), false)
                 .onComplete(ar -> {

@@ -31,7 +31,11 @@ final class EngineTensorModel implements TensorModel {
     private final TensorSpec output;
     private final int floatsPerImage;
     private final FloatBuffer batchInput;
-    private final DynamicBatcher<FloatBuffer, float[]> batcher;
+    private final DynamicBatcher<Item, float[]> batcher;
+
+    /** One queued image: a view of the request's floats, and what to run when the batcher no longer reads it. */
+    private record Item(FloatBuffer image, Runnable released) {
+    }
 
     /**
      * @param name   model name (names the batcher's thread)
@@ -50,8 +54,12 @@ final class EngineTensorModel implements TensorModel {
         this.batchInput = ByteBuffer.allocateDirect(maxBatch * floatsPerImage * Float.BYTES)
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
         this.output = outputSpec(shared, batchInput, floatsPerImage);
-        this.batcher = new DynamicBatcher<>(name + "-tensors", policy.withMaxBatch(maxBatch), this::run,
-                MonotonicClock.SYSTEM, BatcherListener.NOOP);
+        this.batcher = DynamicBatcher.<Item, float[]>builder(name + "-tensors", policy.withMaxBatch(maxBatch))
+                .runner(this::run)
+                .releaser(item -> item.released().run())
+                .clock(MonotonicClock.SYSTEM)
+                .listener(BatcherListener.NOOP)
+                .build();
     }
 
     /**
@@ -89,16 +97,24 @@ final class EngineTensorModel implements TensorModel {
     }
 
     @Override
-    public CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline) {
+    public CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline,
+                                              Runnable imageReleased) {
         List<CompletableFuture<float[]>> parts = new ArrayList<>(batch);
-        for (int b = 0; b < batch; b++) {
+        int b = 0;
+        while (b < batch) {
             FloatBuffer image = nchw.duplicate().position(b * floatsPerImage).limit((b + 1) * floatsPerImage).slice();
-            CompletableFuture<float[]> part = batcher.submit(image, (long) floatsPerImage * Float.BYTES, deadline);
+            CompletableFuture<float[]> part = batcher.submit(new Item(image, imageReleased),
+                    (long) floatsPerImage * Float.BYTES, deadline);
             parts.add(part);
+            b++;
             if (part.isCompletedExceptionally()) {
                 parts.forEach(p -> p.cancel(false)); // refused: withdraw the images already queued
+                imageReleased.run(); // the batcher releases only what it accepted
                 break;
             }
+        }
+        for (int notSubmitted = b; notSubmitted < batch; notSubmitted++) {
+            imageReleased.run();
         }
         CompletableFuture<RawOutput> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
                 .thenApply(v -> concat(parts, batch));
@@ -123,11 +139,11 @@ final class EngineTensorModel implements TensorModel {
     }
 
     /** One batch on the batcher's thread: fill the direct buffer, run, copy each image's output out. */
-    private List<float[]> run(List<FloatBuffer> images) throws PeregrineException {
+    private List<float[]> run(List<Item> images) throws PeregrineException {
         return shared.withEngine(engine -> {
             batchInput.clear();
-            for (FloatBuffer image : images) {
-                batchInput.put(image.duplicate());
+            for (Item item : images) {
+                batchInput.put(item.image().duplicate());
             }
             batchInput.flip();
             EngineOutputs outputs = engine.run(batchInput, images.size());

@@ -2,11 +2,12 @@ package dev.peregrine.server.http;
 
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.TensorSpec;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -43,21 +44,25 @@ record InferRequest(String id, int batch, FloatBuffer data, List<RequestedOutput
     /**
      * Parses a request body.
      *
-     * @param body         the whole body
+     * @param body         the whole body, from its position to its limit (left as they are); binary tensor data
+     *                     is returned as a view of it
      * @param headerLength value of {@code Inference-Header-Content-Length}, or null when the body is all JSON
      * @param input        the model's input spec ({@code [-1, 3, H, W]})
      * @param output       the model's output spec
      * @throws PeregrineException BAD_INPUT naming the field that is wrong
      */
-    static InferRequest parse(Buffer body, String headerLength, TensorSpec input, TensorSpec output)
+    static InferRequest parse(ByteBuffer body, String headerLength, TensorSpec input, TensorSpec output)
             throws PeregrineException {
-        int jsonLength = body.length();
+        int length = body.remaining();
+        int jsonLength = length;
         if (headerLength != null) {
-            jsonLength = (int) QueryValues.parseLong("header '" + HEADER_LENGTH + "'", headerLength, 1, body.length());
+            jsonLength = (int) QueryValues.parseLong("header '" + HEADER_LENGTH + "'", headerLength, 1, length);
         }
         JsonObject json;
         try {
-            json = new JsonObject(body.slice(0, jsonLength));
+            // Parsed where it lies (Jackson reads the wrapped buffer as a stream), no copy of the body
+            ByteBuffer header = body.slice(body.position(), jsonLength);
+            json = new JsonObject(BufferInternal.buffer(Unpooled.wrappedBuffer(header)));
         } catch (DecodeException | ClassCastException e) {
             throw PeregrineException.badInput("inference request is not a JSON object"
                     + (headerLength == null ? "" : " in its first " + jsonLength + " bytes (" + HEADER_LENGTH + ")"));
@@ -104,21 +109,20 @@ record InferRequest(String id, int batch, FloatBuffer data, List<RequestedOutput
         return new InferRequest((String) id, (int) shape[0], data, outputs);
     }
 
-    private static FloatBuffer binaryData(Buffer body, int jsonLength, String headerLength, long size, int count,
+    private static FloatBuffer binaryData(ByteBuffer body, int jsonLength, String headerLength, long size, int count,
             String name) throws PeregrineException {
         if (headerLength == null) {
             throw PeregrineException.badInput("input '" + name + "' has binary_data_size but the request has no "
                     + HEADER_LENGTH + " header");
         }
-        long available = body.length() - (long) jsonLength;
+        long available = body.remaining() - (long) jsonLength;
         if (size != (long) count * Float.BYTES || size != available) {
             throw PeregrineException.badInput("input '" + name + "' declares binary_data_size " + size
                     + "; its shape needs " + (long) count * Float.BYTES + " bytes and the body carries " + available
                     + " after the JSON header");
         }
-        // A view of the request body, no copy: the body lives until the request ends, after the inference.
-        return ((BufferInternal) body).getByteBuf().nioBuffer(jsonLength, (int) size)
-                .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        // A view of the request body, no copy: the caller keeps the body alive while the inference reads it.
+        return body.slice(body.position() + jsonLength, (int) size).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     }
 
     private static FloatBuffer jsonData(JsonObject in, int count, String name) throws PeregrineException {

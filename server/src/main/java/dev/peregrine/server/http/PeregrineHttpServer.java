@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Duration;
@@ -67,7 +66,7 @@ public final class PeregrineHttpServer {
         this.metrics = metrics;
         this.tensors = tensors;
         this.recorder = MetricsRecorder.of(metrics);
-        metrics.registerRequestImageGauges(EncodedImage::liveBuffers, EncodedImage::liveBytes);
+        metrics.registerRequestBodyGauges(PooledBody::liveBuffers, PooledBody::liveBytes);
         this.clock = MonotonicClock.SYSTEM;
         this.admission = new Admission(config.admissionBytes());
     }
@@ -168,6 +167,7 @@ public final class PeregrineHttpServer {
         OpsHandler ops = new OpsHandler(registry, admission, metrics);
         V2Handler v2 = new V2Handler(registry, lookup, tensors, admission, workers, config, recorder, clock);
         Handler<RoutingContext> auth = config.apiKey() == null ? RoutingContext::next : new ApiKeyAuth(config.apiKey());
+        PooledBodies bodies = new PooledBodies(config.bodyLimitBytes());
 
         Router router = Router.router(v);
         if (config.corsOrigin() != null) {
@@ -193,22 +193,19 @@ public final class PeregrineHttpServer {
         router.post("/v1/models/:name/detect")
                 .handler(ctx -> admit(ctx, "detect"))
                 .handler(detect::begin)
-                .handler(new ImageBodies(config.bodyLimitBytes()))
+                .handler(new ImageBodies(bodies))
                 .handler(detect::detect);
 
         // Open Inference Protocol.
         router.route("/v2/models/*").handler(auth);
         router.get("/v2/models/:name").handler(v2::modelMetadata);
         router.get("/v2/models/:name/ready").handler(v2::modelReady);
-        // Vert.x wants a BodyHandler ahead of user handlers, so that no asynchronous step runs before the body is
-        // consumed; the checks before it here are synchronous, so it is wrapped to let them refuse a request
-        // (404, 401, 503) before its body is read.
-        BodyHandler inferBody = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes())
-                .setPreallocateBodyBuffer(true);
+        // The checks before the body are synchronous, so that they can refuse a request (404, 401, 503) before its
+        // body is read; the body goes to pooled native memory, its tensor data is used there.
         router.post("/v2/models/:name/infer")
                 .handler(ctx -> admit(ctx, "infer"))
                 .handler(v2::beginInfer)
-                .handler(inferBody::handle)
+                .handler(bodies::collectRaw)
                 .handler(v2::infer);
 
         // The demo page: "/" and top-level static files only, so that API paths keep their 404/405 answers.

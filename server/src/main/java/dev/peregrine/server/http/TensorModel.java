@@ -21,14 +21,17 @@ public interface TensorModel {
     /**
      * Runs {@code batch} images.
      *
-     * @param nchw     {@code batch * 3 * H * W} floats, positioned at 0; read before the returned future completes
-     *                 and not kept afterwards
-     * @param batch    number of images, at least 1
-     * @param deadline when the caller stops waiting
+     * @param nchw          {@code batch * 3 * H * W} floats, positioned at 0, read in place (a view of the request
+     *                      body): valid until {@code imageReleased} has run for every image
+     * @param batch         number of images, at least 1
+     * @param deadline      when the caller stops waiting
+     * @param imageReleased runs exactly {@code batch} times, once per image, when nothing reads that image's floats
+     *                      any more (after its batch ran, or when it was refused, withdrawn or dropped); this can be
+     *                      after the returned future completes, e.g. when it is cancelled while its batch runs
      * @return the output, or a future failed with a {@link PeregrineException} (OVERLOADED when refused,
      *         DEADLINE_EXCEEDED, ENGINE_FAILURE); cancelling it withdraws queued work
      */
-    CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline);
+    CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline, Runnable imageReleased);
 
     /**
      * An output tensor.

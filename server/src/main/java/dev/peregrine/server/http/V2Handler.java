@@ -12,7 +12,9 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -93,6 +95,18 @@ final class V2Handler {
         }
     }
 
+    private static void retain(PooledBody body, int times) {
+        for (int i = 0; body != null && i < times; i++) {
+            body.retain();
+        }
+    }
+
+    private static void release(PooledBody body) {
+        if (body != null) {
+            body.release();
+        }
+    }
+
     /** What {@link #beginInfer} validated, for {@link #infer}. */
     private record Call(ServedModel model, TensorModel tensors, Duration timeout) {
     }
@@ -126,13 +140,23 @@ final class V2Handler {
         Context context = ctx.vertx().getOrCreateContext();
         String headerLength = ctx.request().getHeader(InferRequest.HEADER_LENGTH);
         TensorModel t = call.tensors();
-        workers.executeBlocking(() -> InferRequest.parse(ctx.body().buffer(), headerLength, t.input(), t.output()),
-                        false)
-                .compose(req -> {
+        List<PooledBody> bodies = PooledBodies.of(ctx);
+        PooledBody body = bodies == null || bodies.isEmpty() ? null : bodies.get(0);
+        ByteBuffer bytes = body == null ? ByteBuffer.allocate(0) : body.bytes();
+        // The parsing worker's reference; the request's own goes when the exchange ends, maybe before the worker.
+        retain(body, 1);
+        Future<InferRequest> parsed = workers.executeBlocking(
+                () -> InferRequest.parse(bytes, headerLength, t.input(), t.output()), false);
+        parsed.onComplete(ar -> release(body));
+        parsed.compose(req -> {
                     if (ex.finished()) {
                         return Future.failedFuture(new CancellationException("request ended"));
                     }
-                    CompletableFuture<TensorModel.RawOutput> run = t.infer(req.data(), req.batch(), deadline);
+                    // Binary tensor data is read in place from the body: one reference per image, each released
+                    // when the batcher no longer reads that image (which may be after a cancelled request ends).
+                    retain(body, req.batch());
+                    CompletableFuture<TensorModel.RawOutput> run = t.infer(req.data(), req.batch(), deadline,
+                            () -> release(body));
                     ex.track(run);
                     return Future.fromCompletionStage(run, context)
                             .compose(out -> workers.executeBlocking(

@@ -178,16 +178,16 @@ public final class ServerMetrics {
     }
 
     /**
-     * Registers the gauges of the native memory that holds request images while they are read and decoded
-     * ({@code peregrine_request_images_bytes} and {@code peregrine_request_images}); registering again keeps the
-     * first.
+     * Registers the gauges of the pooled native memory that holds request bodies (images, tensor requests) while
+     * they are read and used ({@code peregrine_request_bodies} and {@code peregrine_request_bodies_memory_bytes});
+     * registering again keeps the first.
      */
-    public void registerRequestImageGauges(LongSupplier images, LongSupplier bytes) {
-        Gauge.builder("peregrine.request.images", () -> images.getAsLong())
-                .description("Encoded request images held in native memory (being received, decoded or annotated)")
+    public void registerRequestBodyGauges(LongSupplier bodies, LongSupplier bytes) {
+        Gauge.builder("peregrine.request.bodies", () -> bodies.getAsLong())
+                .description("Request bodies (images, tensor requests) held in pooled native memory")
                 .register(registry);
-        Gauge.builder("peregrine.request.images.memory", () -> bytes.getAsLong())
-                .description("Native memory held by encoded request images")
+        Gauge.builder("peregrine.request.bodies.memory", () -> bytes.getAsLong())
+                .description("Pooled native memory held by request bodies")
                 .baseUnit("bytes")
                 .register(registry);
     }

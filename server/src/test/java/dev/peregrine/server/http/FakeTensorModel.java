@@ -26,8 +26,13 @@ final class FakeTensorModel implements TensorModel {
     }
 
     @Override
-    public CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline) {
-        return CompletableFuture.completedFuture(compute(nchw, batch));
+    public CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline,
+                                              Runnable imageReleased) {
+        RawOutput out = compute(nchw, batch);
+        for (int b = 0; b < batch; b++) {
+            imageReleased.run();
+        }
+        return CompletableFuture.completedFuture(out);
     }
 
     /** The expected output for {@code batch} images in {@code nchw}. */

@@ -5,33 +5,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Request images live in pooled native memory ({@link EncodedImage}) owned by the request: they are held while the
- * request is worked on and every one goes back to the pool however the request ends (answered, refused, too large,
- * client gone). The process-wide count must return to where it started; the metrics show it.
+ * Request bodies (images, tensor requests) live in pooled native memory ({@link PooledBody}) owned by the request:
+ * they are held while the request is worked on and every one goes back to the pool however the request ends
+ * (answered, refused, too large, client gone). The process-wide count must return to where it started; the metrics
+ * show it.
  */
 @ExtendWith(VertxExtension.class)
-class RequestImageMemoryTest {
+class RequestBodyMemoryTest {
 
-    private static void awaitNoImagesHeld() throws Exception {
-        Poll.until("every request image is back in the pool", () -> EncodedImage.liveBuffers() == 0);
-        assertThat(EncodedImage.liveBytes()).isZero();
+    private static void awaitNoBodiesHeld() throws Exception {
+        Poll.until("every request body is back in the pool", () -> PooledBody.liveBuffers() == 0);
+        assertThat(PooledBody.liveBytes()).isZero();
     }
 
     @Test
     void imagesAreHeldWhileWorkedOnAndReleasedHoweverTheRequestEnds(Vertx vertx) throws Exception {
-        awaitNoImagesHeld();
+        awaitNoBodiesHeld();
         FakeDetector slow = new FakeDetector(400);
         HttpServerConfig config = HttpServerConfig.defaults(0).withBodyLimit(200_000);
         try (TestServer s = TestServer.start(vertx, config, slow, TestServer.policy(4, 16, Duration.ofSeconds(30)))) {
@@ -40,13 +46,13 @@ class RequestImageMemoryTest {
             Future<HttpResponse<Buffer>> running = s.post("/v1/models/shapes/detect")
                     .putHeader("Content-Type", "image/jpeg").sendBuffer(Buffer.buffer(jpeg));
             Poll.until("the batch runs", () -> slow.batches.get() == 1);
-            assertThat(EncodedImage.liveBuffers()).isEqualTo(1);
-            assertThat(EncodedImage.liveBytes()).isGreaterThanOrEqualTo(jpeg.length);
+            assertThat(PooledBody.liveBuffers()).isEqualTo(1);
+            assertThat(PooledBody.liveBytes()).isGreaterThanOrEqualTo(jpeg.length);
             String metrics = s.getNow("/metrics").bodyAsString();
-            assertThat(metrics).contains("peregrine_request_images 1.0")
-                    .containsPattern("peregrine_request_images_memory_bytes [1-9]");
+            assertThat(metrics).contains("peregrine_request_bodies 1.0")
+                    .containsPattern("peregrine_request_bodies_memory_bytes [1-9]");
             assertThat(TestServer.await(running).statusCode()).isEqualTo(200);
-            awaitNoImagesHeld();
+            awaitNoBodiesHeld();
 
             // Answered: JSON, several multipart images, an annotated JPEG.
             assertThat(s.detect("", jpeg).statusCode()).isEqualTo(200);
@@ -54,7 +60,7 @@ class RequestImageMemoryTest {
             HttpResponse<Buffer> annotated = s.detect("annotate=true", jpeg);
             assertThat(annotated.statusCode()).isEqualTo(200);
             assertThat(annotated.getHeader("Content-Type")).isEqualTo("image/jpeg");
-            awaitNoImagesHeld();
+            awaitNoBodiesHeld();
 
             // Refused: corrupt image, a wrong part name, an empty body, a body over the limit (declared and not).
             assertThat(s.detect("", TestImages.truncatedJpeg()).statusCode()).isEqualTo(400);
@@ -62,7 +68,28 @@ class RequestImageMemoryTest {
             assertThat(s.detect("", new byte[0]).statusCode()).isEqualTo(400);
             assertThat(s.detect("", new byte[250_000]).statusCode()).isEqualTo(413);
             assertThat(chunkedUpload(s.port, 300_000)).startsWith("HTTP/1.1 413");
-            awaitNoImagesHeld();
+            awaitNoBodiesHeld();
+
+            // Tensor requests: binary data read in place, JSON data, a malformed one.
+            float[] values = new float[2 * 3 * FakeTensorModel.H * FakeTensorModel.W];
+            Arrays.fill(values, 0.5f);
+            ByteBuffer bin = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            bin.asFloatBuffer().put(values);
+            JsonObject in = new JsonObject().put("name", "images").put("datatype", "FP32")
+                    .put("shape", new JsonArray().add(2).add(3).add(FakeTensorModel.H).add(FakeTensorModel.W))
+                    .put("parameters", new JsonObject().put("binary_data_size", values.length * 4));
+            Buffer header = new JsonObject().put("inputs", new JsonArray().add(in)).toBuffer();
+            HttpResponse<Buffer> binary = TestServer.await(s.post("/v2/models/shapes/infer")
+                    .putHeader("Content-Type", "application/octet-stream")
+                    .putHeader("Inference-Header-Content-Length", Integer.toString(header.length()))
+                    .sendBuffer(Buffer.buffer().appendBuffer(header).appendBytes(bin.array())));
+            assertThat(binary.statusCode()).as(binary.bodyAsString()).isEqualTo(200);
+            float sum = 0.5f * 3 * FakeTensorModel.H * FakeTensorModel.W;
+            assertThat(binary.bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0).getJsonArray("data")
+                    .getFloat(0)).isEqualTo(sum); // the data travelled: out[0][0][0] = sum(in[0])
+            assertThat(s.postBytes("/v2/models/shapes/infer", "application/json", "{\"inputs\": 3}"
+                    .getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
+            awaitNoBodiesHeld();
 
             // A client that hangs up while its image is worked on.
             int batches = slow.batches.get();
@@ -74,10 +101,10 @@ class RequestImageMemoryTest {
                 out.flush();
                 Poll.until("its batch runs", () -> slow.batches.get() == batches + 1);
             }
-            awaitNoImagesHeld();
+            awaitNoBodiesHeld();
             assertThat(s.detect("", jpeg).statusCode()).isEqualTo(200); // the server is fine afterwards
         }
-        awaitNoImagesHeld();
+        awaitNoBodiesHeld();
     }
 
     /** Sends {@code bytes} zero bytes as a chunked image body (no Content-Length) and returns the status line. */

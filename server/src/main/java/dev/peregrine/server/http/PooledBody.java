@@ -8,17 +8,17 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One encoded image of a request, collected in pooled native memory (Netty's direct buffer pool) instead of on the
- * Java heap: a multi-megabyte upload would otherwise be a large heap allocation per request (a humongous object for
- * G1), then copied once more into native memory for OpenCV. The decoder reads the pooled memory in place
- * ({@link #bytes()}).
+ * One request body, or one multipart part of it (an encoded image, an inference request with binary tensor data),
+ * held in pooled native memory (Netty's direct buffer pool) instead of on the Java heap: a multi-megabyte upload
+ * would otherwise be a large heap allocation per request (a humongous object for G1), then copied once more into
+ * native memory for OpenCV or ONNX Runtime. Readers get a direct view ({@link #bytes()}) and use it in place.
  *
- * <p>Reference counted, because two threads may hold it: the request (released when its exchange ends, whatever
- * the outcome) and a worker decoding it (which {@link #retain()}s before it starts and releases when it is done), so
- * a client that disconnects mid-decode cannot free memory under the decoder. The memory goes back to the pool when
- * the last holder releases.
+ * <p>Reference counted, because several threads may hold it: the request (released when its exchange ends, whatever
+ * the outcome) and a worker or an inference using it (which {@link #retain()}s before it starts and releases when it
+ * is done), so a client that disconnects mid-decode cannot free memory under the decoder. The memory goes back to
+ * the pool when the last holder releases.
  */
-final class EncodedImage {
+final class PooledBody {
     private static final AtomicLong LIVE_BUFFERS = new AtomicLong();
     private static final AtomicLong LIVE_BYTES = new AtomicLong();
 
@@ -26,24 +26,24 @@ final class EncodedImage {
     /** Capacity counted in {@link #LIVE_BYTES}, as it was when counted (it grows while chunks arrive). */
     private long counted;
 
-    private EncodedImage(ByteBuf buf) {
+    private PooledBody(ByteBuf buf) {
         this.buf = buf;
         LIVE_BUFFERS.incrementAndGet();
         recount();
     }
 
     /**
-     * A new, empty image buffer from {@code allocator}.
+     * A new, empty buffer from {@code allocator}.
      *
      * @param initialBytes expected size (e.g. the declared Content-Length), allocated up front
      * @param maxBytes     the body limit: appending beyond it fails
      * @throws OutOfMemoryError when the allocator has no direct memory left (the caller answers 503)
      */
-    static EncodedImage allocate(ByteBufAllocator allocator, int initialBytes, int maxBytes) {
-        return new EncodedImage(allocator.directBuffer(initialBytes, maxBytes));
+    static PooledBody allocate(ByteBufAllocator allocator, int initialBytes, int maxBytes) {
+        return new PooledBody(allocator.directBuffer(initialBytes, maxBytes));
     }
 
-    /** Appends a received chunk. Event loop only, before the image is handed on. */
+    /** Appends a received chunk. Event loop only, before the body is handed on. */
     void append(Buffer chunk) {
         buf.writeBytes(((BufferInternal) chunk).getByteBuf());
         recount();
@@ -54,13 +54,13 @@ final class EncodedImage {
         return buf.readableBytes();
     }
 
-    /** A direct view of the image's bytes (position 0, limit = size); valid while a reference is held. */
+    /** A direct view of the bytes (position 0, limit = size); valid while a reference is held. */
     ByteBuffer bytes() {
         return buf.nioBuffer(buf.readerIndex(), buf.readableBytes());
     }
 
-    /** Takes one more reference; a worker does this before it starts on the image. */
-    EncodedImage retain() {
+    /** Takes one more reference; a worker does this before it starts on the body. */
+    PooledBody retain() {
         buf.retain();
         return this;
     }
@@ -79,7 +79,7 @@ final class EncodedImage {
         counted = capacity;
     }
 
-    /** Image buffers not yet returned to the pool, in the whole process (for metrics and leak tests). */
+    /** Body buffers not yet returned to the pool, in the whole process (for metrics and leak tests). */
     static long liveBuffers() {
         return LIVE_BUFFERS.get();
     }
