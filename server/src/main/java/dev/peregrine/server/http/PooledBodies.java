@@ -97,7 +97,7 @@ final class PooledBodies {
                 }
                 PooledBody part = state.allocate(UNKNOWN_LENGTH_START);
                 upload.handler(chunk -> {
-                    if (!state.failed) { // also true when part is null: allocation failed the request
+                    if (!state.failed) { // part is null only when its allocation failed the request
                         part.append(chunk);
                     }
                 });
@@ -105,8 +105,8 @@ final class PooledBodies {
             });
         }
         // The raw handler sees every byte of the body (for multipart the decoder is fed in parallel): it enforces
-        // the limit, and for a raw body it collects the image (null for multipart, or when allocation failed the
-        // request, after which no chunk reaches it).
+        // the limit, and for a raw body it collects it (raw is null for multipart, or when its allocation failed
+        // the request, after which no chunk gets past the failed check).
         PooledBody raw = multipart ? null
                 : state.allocate(length > 0 ? (int) length : UNKNOWN_LENGTH_START);
         request.handler(chunk -> {
