@@ -7,9 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,12 +28,7 @@ class ClientDisconnectTest {
 
             // B queues behind it on a raw connection, then hangs up.
             byte[] jpeg = TestImages.jpeg(32, 32);
-            try (Socket b = new Socket("127.0.0.1", s.port)) {
-                OutputStream out = b.getOutputStream();
-                out.write(("POST /v1/models/shapes/detect HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
-                        + "Content-Length: " + jpeg.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(jpeg);
-                out.flush();
+            try (Socket b = s.rawDetect(jpeg)) {
                 Poll.until("B is prepared and queued", () -> slow.prepared.get() == 2);
             }
             Poll.until("B's exchange ended", () -> s.server.admission().inFlight() == 1);

@@ -93,12 +93,7 @@ class RequestBodyMemoryTest {
 
             // A client that hangs up while its image is worked on.
             int batches = slow.batches.get();
-            try (Socket gone = new Socket("127.0.0.1", s.port)) {
-                OutputStream out = gone.getOutputStream();
-                out.write(("POST /v1/models/shapes/detect HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
-                        + "Content-Length: " + jpeg.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(jpeg);
-                out.flush();
+            try (Socket gone = s.rawDetect(jpeg)) {
                 Poll.until("its batch runs", () -> slow.batches.get() == batches + 1);
             }
             awaitNoBodiesHeld();

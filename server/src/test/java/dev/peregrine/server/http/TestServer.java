@@ -15,6 +15,10 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -114,6 +118,20 @@ final class TestServer implements AutoCloseable {
 
     HttpResponse<Buffer> getNow(String uri) throws Exception {
         return await(get(uri).send());
+    }
+
+    /**
+     * Opens a plain socket and sends a whole detect request for {@code jpeg} on it, without reading the answer: for
+     * tests of clients that hang up (close the socket) while their request is worked on.
+     */
+    Socket rawDetect(byte[] jpeg) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/models/" + MODEL + "/detect HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
+                + "Content-Length: " + jpeg.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(jpeg);
+        out.flush();
+        return socket;
     }
 
     static <T> T await(Future<T> f) throws Exception {
