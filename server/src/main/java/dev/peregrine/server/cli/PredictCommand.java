@@ -93,11 +93,12 @@ public final class PredictCommand implements Callable<Integer> {
                 outputs.commit();
                 boolean classify = info.task() == Task.CLASSIFY;
                 out.println(String.format(Locale.ROOT, "Speed: %.1f ms decode+%s, %.1f ms inference+%s per "
-                        + "image at %dx%d (%s); %d images%s", totals.prepareMs() / images.size(),
+                        + "image at %dx%d (%s); %d image%s%s", totals.prepareMs() / images.size(),
                         classify ? "resize+crop" : "letterbox", totals.detectMs() / images.size(),
                         classify ? "softmax top-5" : "NMS", info.inputWidth(), info.inputHeight(),
-                        predictor.engineDescription(), images.size(),
-                        classify ? "" : ", " + totals.detections() + " detections"));
+                        predictor.engineDescription(), images.size(), images.size() == 1 ? "" : "s",
+                        classify ? "" : ", " + totals.detections() + (totals.detections() == 1 ? " detection"
+                                : " detections")));
                 if (json != null) {
                     out.println((classify ? "Classes" : "Detections") + " written to " + json);
                 }
