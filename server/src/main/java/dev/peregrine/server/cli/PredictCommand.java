@@ -27,14 +27,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code peregrine predict}: runs an ONNX YOLO model (detect, segment, pose, OBB or classify) over images and prints
+ * {@code peregrine predict}: runs a YOLO model (detect, segment, pose, OBB or classify; resolved like {@code serve}
+ * resolves it, {@link ModelFiles}) over images and prints
  * one line per image ({@code bus.jpg 810x1080: 4 person, 1 bus (12.3 ms)}; for classifiers the top-5 classes),
  * optionally writing all results as JSON (with masks, keypoints, rotated boxes or top-5 classes) and annotated JPEGs.
  * Output files appear only when the whole run succeeds ({@link StagedOutputs}).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Run a YOLO ONNX model (detect, segment, pose, obb, classify) on images (Ultralytics predict "
-                + "semantics).")
+        description = "Run a YOLO model (.onnx, .pt or .engine; detect, segment, pose, obb, classify) on images "
+                + "(Ultralytics predict semantics).")
 public final class PredictCommand implements Callable<Integer> {
     /** Above this many images a progress bar goes to stderr. */
     static final int PROGRESS_THRESHOLD = 5;
