@@ -53,6 +53,11 @@ public final class ServeCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--grpc-port", paramLabel = "PORT", description = "Also serve the Open Inference Protocol "
+            + "(KServe v2 / Triton) over gRPC on this port, HTTP/2 cleartext (Triton uses 8001; 0 picks a free "
+            + "port). Off by default.")
+    Integer grpcPort;
+
     @Option(names = "--model", paramLabel = "NAME=PATH", description = "A model to serve (.pt, .onnx or .engine), "
             + "repeatable; PATH alone names it after the file. Default: shapes=" + DEFAULT_MODEL + ".")
     List<String> models = new ArrayList<>();
@@ -140,6 +145,10 @@ public final class ServeCommand implements Callable<Integer> {
         String shown = "0.0.0.0".equals(config.host()) || "::".equals(config.host()) ? "localhost" : config.host();
         out.println("peregrine: listening on http://" + shown + ":" + runtime.port() + "/ (" + names(specs)
                 + "; ready at /health/ready)");
+        if (runtime.grpcPort() >= 0) {
+            out.println("peregrine: Open Inference Protocol over gRPC on " + shown + ":" + runtime.grpcPort()
+                    + " (inference.GRPCInferenceService)");
+        }
         out.flush();
         if (!reportWhenLoaded(runtime.registry(), out)) {
             // Not a graceful stop: leave the exit status to the error handler instead of the hook's exit 0.
@@ -177,9 +186,15 @@ public final class ServeCommand implements Callable<Integer> {
         requireRange("--shutdown-grace-s", shutdownGraceS, 0, 24 * 3600);
         int threads = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
         requireRange("--workers", threads, 1, 1024);
+        if (grpcPort != null) {
+            requireRange("--grpc-port", grpcPort, 0, 65535);
+            if (grpcPort != 0 && grpcPort == port) {
+                throw PeregrineException.badInput("--grpc-port must differ from --port (" + port + ")");
+            }
+        }
         String key = apiKey != null ? apiKey : System.getenv(API_KEY_ENV);
         return new HttpServerConfig(host, port, bodyLimitMb << 20, maxPixels, key, cors, Duration.ofMillis(timeoutMs),
-                Duration.ofSeconds(shutdownGraceS), threads, queueMb << 20);
+                Duration.ofSeconds(shutdownGraceS), threads, queueMb << 20, grpcPort == null ? -1 : grpcPort);
     }
 
     List<ModelSpec> modelSpecs() throws PeregrineException {

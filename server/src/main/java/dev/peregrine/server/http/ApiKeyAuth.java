@@ -1,12 +1,13 @@
 package dev.peregrine.server.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
 
 /**
  * Requires an API key on a route: {@code Authorization: Bearer KEY} or {@code X-API-Key: KEY}; 401 otherwise.
@@ -33,26 +34,36 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        String presented = presentedKey(ctx.request());
-        if (presented == null) {
-            ctx.fail(HttpProblem.unauthorized("this endpoint needs an API key: send 'Authorization: Bearer KEY' or '"
-                    + API_KEY_HEADER + ": KEY'"));
-            return;
-        }
-        if (!MessageDigest.isEqual(expectedDigest, sha256(presented))) {
-            ctx.fail(HttpProblem.unauthorized("wrong API key"));
+        Optional<String> refusal = refusal(presentedKey(ctx.request().headers()));
+        if (refusal.isPresent()) {
+            ctx.fail(HttpProblem.unauthorized(refusal.get()));
             return;
         }
         ctx.next();
     }
 
-    /** The key in the request, or null when none is sent. */
-    static String presentedKey(HttpServerRequest request) {
-        String auth = request.getHeader(HttpHeaders.AUTHORIZATION);
+    /**
+     * Why a request presenting {@code presented} (null: none) is refused, or empty when the key is right. Shared by
+     * the REST routes and gRPC (whose metadata carries the same headers).
+     */
+    Optional<String> refusal(String presented) {
+        if (presented == null) {
+            return Optional.of("this endpoint needs an API key: send 'Authorization: Bearer KEY' or '"
+                    + API_KEY_HEADER + ": KEY'");
+        }
+        if (!MessageDigest.isEqual(expectedDigest, sha256(presented))) {
+            return Optional.of("wrong API key");
+        }
+        return Optional.empty();
+    }
+
+    /** The key in the request's headers (or gRPC metadata), or null when none is sent. */
+    static String presentedKey(MultiMap headers) {
+        String auth = headers.get(HttpHeaders.AUTHORIZATION);
         if (auth != null && auth.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return auth.substring(BEARER.length()).trim();
         }
-        return request.getHeader(API_KEY_HEADER);
+        return headers.get(API_KEY_HEADER);
     }
 
     private static byte[] sha256(String s) {

@@ -15,9 +15,12 @@ import java.time.Duration;
  * @param shutdownGrace   how long shutdown lets queued work finish before answering the rest 503
  * @param workerThreads   threads that decode and letterbox images
  * @param admissionBytes  request body bytes the server holds at once before they reach a queue (503 above)
+ * @param grpcPort        TCP port of the Open Inference Protocol over gRPC (HTTP/2 cleartext), 0 for a free one, -1
+ *                        for none
  */
 public record HttpServerConfig(String host, int port, long bodyLimitBytes, long maxPixels, String apiKey,
-        String corsOrigin, Duration requestTimeout, Duration shutdownGrace, int workerThreads, long admissionBytes) {
+        String corsOrigin, Duration requestTimeout, Duration shutdownGrace, int workerThreads, long admissionBytes,
+        int grpcPort) {
 
     /** Defaults of the {@code serve} command. */
     public static final long DEFAULT_BODY_LIMIT = 20L << 20;
@@ -27,6 +30,9 @@ public record HttpServerConfig(String host, int port, long bodyLimitBytes, long 
     public HttpServerConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+        }
+        if (grpcPort < -1 || grpcPort > 65535) {
+            throw new IllegalArgumentException("gRPC port must be in [0, 65535] (or -1 for none), got " + grpcPort);
         }
         if (bodyLimitBytes < 1 || maxPixels < 1 || workerThreads < 1 || admissionBytes < 1) {
             throw new IllegalArgumentException("limits must be positive");
@@ -43,42 +49,48 @@ public record HttpServerConfig(String host, int port, long bodyLimitBytes, long 
     public static HttpServerConfig defaults(int port) {
         return new HttpServerConfig("127.0.0.1", port, DEFAULT_BODY_LIMIT, DEFAULT_MAX_PIXELS, null, null,
                 Duration.ofSeconds(10), Duration.ofSeconds(10), Runtime.getRuntime().availableProcessors(),
-                256L << 20);
+                256L << 20, -1);
     }
 
     /** A copy with another API key. */
     public HttpServerConfig withApiKey(String key) {
         return new HttpServerConfig(host, port, bodyLimitBytes, maxPixels, key, corsOrigin, requestTimeout,
-                shutdownGrace, workerThreads, admissionBytes);
+                shutdownGrace, workerThreads, admissionBytes, grpcPort);
     }
 
     /** A copy with another body limit. */
     public HttpServerConfig withBodyLimit(long bytes) {
         return new HttpServerConfig(host, port, bytes, maxPixels, apiKey, corsOrigin, requestTimeout, shutdownGrace,
-                workerThreads, admissionBytes);
+                workerThreads, admissionBytes, grpcPort);
     }
 
     /** A copy with another request timeout. */
     public HttpServerConfig withRequestTimeout(Duration timeout) {
         return new HttpServerConfig(host, port, bodyLimitBytes, maxPixels, apiKey, corsOrigin, timeout,
-                shutdownGrace, workerThreads, admissionBytes);
+                shutdownGrace, workerThreads, admissionBytes, grpcPort);
     }
 
     /** A copy with another CORS origin. */
     public HttpServerConfig withCors(String origin) {
         return new HttpServerConfig(host, port, bodyLimitBytes, maxPixels, apiKey, origin, requestTimeout,
-                shutdownGrace, workerThreads, admissionBytes);
+                shutdownGrace, workerThreads, admissionBytes, grpcPort);
     }
 
     /** A copy with another pixel limit. */
     public HttpServerConfig withMaxPixels(long pixels) {
         return new HttpServerConfig(host, port, bodyLimitBytes, pixels, apiKey, corsOrigin, requestTimeout,
-                shutdownGrace, workerThreads, admissionBytes);
+                shutdownGrace, workerThreads, admissionBytes, grpcPort);
     }
 
     /** A copy with another admission byte budget. */
     public HttpServerConfig withAdmissionBytes(long bytes) {
         return new HttpServerConfig(host, port, bodyLimitBytes, maxPixels, apiKey, corsOrigin, requestTimeout,
-                shutdownGrace, workerThreads, bytes);
+                shutdownGrace, workerThreads, bytes, grpcPort);
+    }
+
+    /** A copy serving gRPC on {@code port} (0: a free port; -1: no gRPC). */
+    public HttpServerConfig withGrpcPort(int port) {
+        return new HttpServerConfig(host, this.port, bodyLimitBytes, maxPixels, apiKey, corsOrigin, requestTimeout,
+                shutdownGrace, workerThreads, admissionBytes, port);
     }
 }

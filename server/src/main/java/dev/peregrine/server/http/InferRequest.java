@@ -73,31 +73,11 @@ record InferRequest(String id, int batch, FloatBuffer data, List<RequestedOutput
         }
         JsonObject in = object(inputs.getValue(0), "inputs[0]");
         String name = string(in, "name", "inputs[0]");
-        if (!input.name().equals(name)) {
-            throw PeregrineException.badInput("unknown input '" + ModelNames.abbreviate(name)
-                    + "': this model's input is '" + input.name() + "'");
-        }
+        checkName(name, input);
         String datatype = string(in, "datatype", "input '" + name + "'");
-        if (!"FP32".equals(datatype)) {
-            throw PeregrineException.badInput("input '" + name + "' must have datatype FP32, got '"
-                    + ModelNames.abbreviate(datatype) + "'");
-        }
+        checkDatatype(name, datatype);
         long[] shape = shape(in, name);
-        long[] expected = input.shape();
-        if (shape.length != expected.length || shape[0] < 1 || shape[0] > MAX_BATCH) {
-            throw badShape(name, shape, expected);
-        }
-        for (int i = 1; i < shape.length; i++) {
-            if (expected[i] >= 0 && shape[i] != expected[i]) {
-                throw badShape(name, shape, expected);
-            }
-        }
-        int count;
-        try {
-            count = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
-        } catch (ArithmeticException e) {
-            throw badShape(name, shape, expected);
-        }
+        int count = elementCount(name, shape, input);
         List<RequestedOutput> outputs = outputs(json, output);
         FloatBuffer data = binarySize(in, name) >= 0
                 ? binaryData(body, jsonLength, headerLength, binarySize(in, name), count, name)
@@ -107,6 +87,43 @@ record InferRequest(String id, int batch, FloatBuffer data, List<RequestedOutput
             throw PeregrineException.badInput("'id' must be a string");
         }
         return new InferRequest((String) id, (int) shape[0], data, outputs);
+    }
+
+    /** The request's input must be the model's one input. */
+    static void checkName(String name, TensorSpec input) throws PeregrineException {
+        if (!input.name().equals(name)) {
+            throw PeregrineException.badInput("unknown input '" + ModelNames.abbreviate(name)
+                    + "': this model's input is '" + input.name() + "'");
+        }
+    }
+
+    /** YOLO inputs are FP32 (the protocol's name for float32). */
+    static void checkDatatype(String name, String datatype) throws PeregrineException {
+        if (!"FP32".equals(datatype)) {
+            throw PeregrineException.badInput("input '" + name + "' must have datatype FP32, got '"
+                    + ModelNames.abbreviate(datatype) + "'");
+        }
+    }
+
+    /**
+     * The element count of an input of {@code shape}, which must match the model's input shape with a batch in
+     * [1, {@link #MAX_BATCH}] and positive dimensions.
+     */
+    static int elementCount(String name, long[] shape, TensorSpec input) throws PeregrineException {
+        long[] expected = input.shape();
+        if (shape.length != expected.length || shape[0] < 1 || shape[0] > MAX_BATCH) {
+            throw badShape(name, shape, expected);
+        }
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] < 1 || expected[i] >= 0 && shape[i] != expected[i]) {
+                throw badShape(name, shape, expected);
+            }
+        }
+        try {
+            return Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        } catch (ArithmeticException e) {
+            throw badShape(name, shape, expected);
+        }
     }
 
     private static FloatBuffer binaryData(ByteBuffer body, int jsonLength, String headerLength, long size, int count,

@@ -70,11 +70,14 @@ final class ModelJson {
             inputs.add(tensor(t.input()));
             outputs.add(tensor(t.output()));
         });
-        String engine = m.engineDescription() == null ? "" : m.engineDescription().toLowerCase(Locale.ROOT);
-        String platform = engine.contains("tensorrt") && !engine.contains("onnxruntime") ? "tensorrt_plan"
-                : "onnxruntime_onnx";
         return new JsonObject().put("name", m.name()).put("versions", new JsonArray().add("1"))
-                .put("platform", platform).put("inputs", inputs).put("outputs", outputs);
+                .put("platform", platform(m)).put("inputs", inputs).put("outputs", outputs);
+    }
+
+    /** The protocol's platform name: {@code tensorrt_plan} for TensorRT engines, else {@code onnxruntime_onnx}. */
+    static String platform(ServedModel m) {
+        String engine = m.engineDescription() == null ? "" : m.engineDescription().toLowerCase(Locale.ROOT);
+        return engine.contains("tensorrt") && !engine.contains("onnxruntime") ? "tensorrt_plan" : "onnxruntime_onnx";
     }
 
     private static JsonObject tensor(TensorSpec spec) {

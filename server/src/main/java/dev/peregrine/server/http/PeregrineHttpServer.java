@@ -10,6 +10,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -47,6 +49,7 @@ public final class PeregrineHttpServer {
     private final MonotonicClock clock;
     private final Admission admission;
     private WorkerExecutor workers;
+    private HttpServer grpcServer;
     private ApiVerticle verticle;
     private String deploymentId;
     private boolean shutDown;
@@ -82,14 +85,37 @@ public final class PeregrineHttpServer {
         }
         workers = vertx.createSharedWorkerExecutor(WORKER_POOL, config.workerThreads());
         verticle = new ApiVerticle(config, this::router);
-        return vertx.deployVerticle(verticle).map(id -> {
+        return vertx.deployVerticle(verticle).compose(id -> {
             synchronized (this) {
                 deploymentId = id;
             }
-            return verticle.actualPort();
+            return startGrpc().map(v -> verticle.actualPort());
         }).onFailure(e -> {
             workers.close();
         });
+    }
+
+    /** The Open Inference Protocol over gRPC on its own port (HTTP/2 cleartext), when configured. */
+    private Future<Void> startGrpc() {
+        if (config.grpcPort() < 0) {
+            return Future.succeededFuture();
+        }
+        GrpcInference grpc = new GrpcInference(registry, tensors, admission, workers, config, recorder, clock);
+        return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort()))
+                .requestHandler(grpc.server(vertx))
+                .listen()
+                .map(server -> {
+                    synchronized (this) {
+                        grpcServer = server;
+                    }
+                    LOG.info("Open Inference Protocol over gRPC on {}:{}", config.host(), server.actualPort());
+                    return null;
+                });
+    }
+
+    /** The bound gRPC port, or -1 when gRPC is not served. */
+    public synchronized int grpcPort() {
+        return grpcServer == null ? -1 : grpcServer.actualPort();
     }
 
     /** The admission gate (for tests and the shutdown sequence). */
@@ -138,6 +164,13 @@ public final class PeregrineHttpServer {
         }
         if (id != null) {
             await(vertx.undeploy(id), "closing the HTTP listener");
+        }
+        HttpServer grpc;
+        synchronized (this) {
+            grpc = grpcServer;
+        }
+        if (grpc != null) {
+            await(grpc.close(), "closing the gRPC listener");
         }
         if (workers != null) {
             await(workers.close(), "closing the worker pool");

@@ -76,6 +76,11 @@ public final class ServerRuntime implements AutoCloseable {
         return port;
     }
 
+    /** The bound gRPC port, or -1 when gRPC is not served. */
+    public int grpcPort() {
+        return server.grpcPort();
+    }
+
     /** The served models. */
     public ModelRegistry registry() {
         return registry;

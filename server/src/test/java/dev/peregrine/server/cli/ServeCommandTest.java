@@ -40,6 +40,7 @@ class ServeCommandTest {
         assertThat(http.maxPixels()).isEqualTo(40_000_000L);
         assertThat(http.corsOrigin()).isNull();
         assertThat(http.requestTimeout().toMillis()).isEqualTo(10_000);
+        assertThat(http.grpcPort()).as("gRPC is off unless asked for").isEqualTo(-1);
     }
 
     @Test
@@ -48,7 +49,8 @@ class ServeCommandTest {
         ServeCommand cmd = parse("--model", "a=" + onnx, "--model", onnx.toString(), "--max-batch", "4",
                 "--preferred-batch", "2,4", "--max-delay-ms", "3", "--queue-mb", "64", "--queue-items", "100",
                 "--timeout-ms", "2500", "--instances", "2", "--device", "cpu", "--port", "0", "--host", "127.0.0.1",
-                "--api-key", "k", "--cors", "*", "--body-limit-mb", "5", "--max-pixels", "1000", "--workers", "3");
+                "--api-key", "k", "--cors", "*", "--body-limit-mb", "5", "--max-pixels", "1000", "--workers", "3",
+                "--grpc-port", "8001");
         List<ModelSpec> specs = cmd.modelSpecs();
         assertThat(specs).extracting(ModelSpec::name).containsExactly("a", "my_model");
         assertThat(specs.get(0).instances()).isEqualTo(2);
@@ -61,12 +63,16 @@ class ServeCommandTest {
         assertThat(http.bodyLimitBytes()).isEqualTo(5L << 20);
         assertThat(http.admissionBytes()).isEqualTo(64L << 20);
         assertThat(http.workerThreads()).isEqualTo(3);
+        assertThat(http.grpcPort()).isEqualTo(8001);
     }
 
     @Test
     void badOptionsAreClearErrors(@TempDir Path tmp) throws Exception {
         Path onnx = Files.createFile(tmp.resolve("m.onnx"));
         assertThatThrownBy(() -> parse("--port", "70000").httpConfig()).hasMessageContaining("--port");
+        assertThatThrownBy(() -> parse("--grpc-port", "-2").httpConfig()).hasMessageContaining("--grpc-port");
+        assertThatThrownBy(() -> parse("--port", "9000", "--grpc-port", "9000").httpConfig())
+                .hasMessage("--grpc-port must differ from --port (9000)");
         assertThatThrownBy(() -> parse("--model", "x=" + tmp.resolve("missing.onnx")).modelSpecs())
                 .isInstanceOf(PeregrineException.class)
                 .satisfies(e -> assertThat(((PeregrineException) e).code()).isEqualTo(ErrorCode.NOT_FOUND))

@@ -3,6 +3,7 @@ package dev.peregrine.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
 import dev.peregrine.engines.Detection;
 import dev.peregrine.engines.Device;
 import dev.peregrine.engines.Engine;
@@ -13,14 +14,18 @@ import dev.peregrine.engines.image.ImageDecoder;
 import dev.peregrine.engines.image.InputBatch;
 import dev.peregrine.engines.image.LetterboxedImage;
 import dev.peregrine.server.batch.BatchPolicy;
+import dev.peregrine.server.grpc.v2.ModelInferRequest;
+import dev.peregrine.server.grpc.v2.ModelInferResponse;
 import dev.peregrine.server.model.DefaultModelLoader;
 import dev.peregrine.server.model.ModelSpec;
 import dev.peregrine.server.model.ServedModel;
 import dev.peregrine.testing.Fixtures;
 import dev.peregrine.testing.ReferenceDetections;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.common.GrpcStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,7 +69,8 @@ class ServeEndToEndTest {
         BatchPolicy policy = new BatchPolicy(4, new int[0], Duration.ofMillis(2), 64L << 20, 64,
                 Duration.ofSeconds(30));
         ModelSpec spec = new ModelSpec("shapes", pt, Device.CPU, policy, 1);
-        runtime = ServerRuntime.start(HttpServerConfig.defaults(0).withRequestTimeout(Duration.ofSeconds(60)),
+        runtime = ServerRuntime.start(HttpServerConfig.defaults(0).withRequestTimeout(Duration.ofSeconds(60))
+                        .withGrpcPort(0),
                 List.of(spec), views.recording(DefaultModelLoader.standard(views.opener(40_000_000L))), views);
         runtime.registry().loaded().get(10, TimeUnit.MINUTES);
         ServedModel m = runtime.registry().get("shapes").orElseThrow();
@@ -237,6 +243,28 @@ class ServeEndToEndTest {
                 worst = Math.max(worst, Math.abs(served.get(i) - direct.get(direct.position() + i)));
             }
             assertThat(worst).as("largest difference to a direct run").isLessThanOrEqualTo(1e-4f);
+        }
+
+        // The same tensor over gRPC (raw contents, as Triton's clients send it) gives the same answer.
+        ModelInferRequest.InferInputTensor.Builder grpcInput = ModelInferRequest.InferInputTensor.newBuilder()
+                .setName("images").setDatatype("FP32").addShape(2).addShape(3).addShape(320).addShape(320);
+        Vertx vertx = Vertx.vertx();
+        try (GrpcCalls grpc = new GrpcCalls(vertx, runtime.grpcPort())) {
+            GrpcCalls.Result<ModelInferResponse> g = grpc.call("ModelInfer", ModelInferRequest.newBuilder()
+                    .setModelName("shapes").addInputs(grpcInput).addRawInputContents(ByteString.copyFrom(bin.array()))
+                    .build(), ModelInferResponse.getDefaultInstance());
+            assertThat(g.status()).as(g.message()).isEqualTo(GrpcStatus.OK);
+            assertThat(g.answer().getOutputs(0).getShapeList()).containsExactly(2L, 9L, 2100L);
+            FloatBuffer viaGrpc = g.answer().getRawOutputContents(0).asReadOnlyByteBuffer()
+                    .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            assertThat(viaGrpc.remaining()).isEqualTo(served.remaining());
+            float worst = 0;
+            for (int i = 0; i < served.remaining(); i++) {
+                worst = Math.max(worst, Math.abs(served.get(i) - viaGrpc.get(i)));
+            }
+            assertThat(worst).as("largest difference between the gRPC and the REST answer").isLessThanOrEqualTo(1e-4f);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 }

@@ -1,0 +1,346 @@
+package dev.peregrine.server.http;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.MessageOrBuilder;
+import dev.peregrine.engines.ErrorCode;
+import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.engines.TensorSpec;
+import dev.peregrine.server.batch.Deadline;
+import dev.peregrine.server.batch.MonotonicClock;
+import dev.peregrine.server.grpc.v2.ModelInferRequest;
+import dev.peregrine.server.grpc.v2.ModelInferResponse;
+import dev.peregrine.server.grpc.v2.ModelMetadataRequest;
+import dev.peregrine.server.grpc.v2.ModelMetadataResponse;
+import dev.peregrine.server.grpc.v2.ModelReadyRequest;
+import dev.peregrine.server.grpc.v2.ModelReadyResponse;
+import dev.peregrine.server.grpc.v2.ServerLiveRequest;
+import dev.peregrine.server.grpc.v2.ServerLiveResponse;
+import dev.peregrine.server.grpc.v2.ServerMetadataRequest;
+import dev.peregrine.server.grpc.v2.ServerMetadataResponse;
+import dev.peregrine.server.grpc.v2.ServerReadyRequest;
+import dev.peregrine.server.grpc.v2.ServerReadyResponse;
+import dev.peregrine.server.model.ModelRegistry;
+import dev.peregrine.server.model.ServedModel;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import io.vertx.grpc.server.GrpcServerRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Open Inference Protocol (KServe v2, as Triton serves it) over gRPC: {@code inference.GRPCInferenceService}
+ * with ServerLive, ServerReady, ModelReady, ServerMetadata, ModelMetadata and ModelInfer, on the same models,
+ * tensor views, admission budget, deadlines and API key as the REST routes ({@link V2Handler}).
+ *
+ * <p>ModelInfer takes the model's one FP32 input {@code [B, 3, H, W]} as {@code raw_input_contents} (little-endian,
+ * what Triton's clients send) or as {@code contents.fp32_contents}, and answers the raw head output in
+ * {@code raw_output_contents}. Errors are gRPC statuses with the same messages as the REST answers: INVALID_ARGUMENT
+ * (400), NOT_FOUND (404), RESOURCE_EXHAUSTED (413), FAILED_PRECONDITION (422), UNAVAILABLE (503, retry),
+ * DEADLINE_EXCEEDED (504), UNAUTHENTICATED (401), INTERNAL (500).
+ *
+ * <p>Memory: gRPC messages arrive whole in a heap buffer (Vert.x) and are parsed there by protobuf; the input
+ * tensor is read as a view of that buffer (no second copy). For the lowest heap use per request, prefer the REST
+ * binary extension, whose bodies stay in pooled native memory ({@link PooledBodies}).
+ */
+final class GrpcInference {
+    private static final ServiceName SERVICE = ServiceName.create("inference", "GRPCInferenceService");
+    /** {@code grpc-timeout}: up to 8 digits and a unit (hours, minutes, seconds, milli-, micro-, nanoseconds). */
+    private static final Pattern GRPC_TIMEOUT = Pattern.compile("(\\d{1,8})([HMSmun])");
+    private static final String ENDPOINT = "grpc_infer";
+
+    private final ModelRegistry registry;
+    private final ModelLookup models;
+    private final TensorModels tensors;
+    private final Admission admission;
+    private final WorkerExecutor workers;
+    private final HttpServerConfig config;
+    private final RequestRecorder recorder;
+    private final MonotonicClock clock;
+    private final ApiKeyAuth auth;
+
+    GrpcInference(ModelRegistry registry, TensorModels tensors, Admission admission, WorkerExecutor workers,
+            HttpServerConfig config, RequestRecorder recorder, MonotonicClock clock) {
+        this.registry = registry;
+        this.models = new ModelLookup(registry);
+        this.tensors = tensors;
+        this.admission = admission;
+        this.workers = workers;
+        this.config = config;
+        this.recorder = recorder;
+        this.clock = clock;
+        this.auth = config.apiKey() == null ? null : new ApiKeyAuth(config.apiKey());
+    }
+
+    /** A gRPC server (an HTTP/2 request handler) with every method of the service registered. */
+    GrpcServer server(Vertx vertx) {
+        // Messages may be as large as a REST body; gRPC's usual 4 MiB would refuse a 640x640 batch of 2.
+        GrpcServer server = GrpcServer.server(vertx, new GrpcServerOptions()
+                .setMaxMessageSize(config.bodyLimitBytes()));
+        unary(server, "ServerLive", ServerLiveRequest.getDefaultInstance(), req -> Future.succeededFuture(
+                ServerLiveResponse.newBuilder().setLive(true).build()));
+        unary(server, "ServerReady", ServerReadyRequest.getDefaultInstance(), req -> Future.succeededFuture(
+                ServerReadyResponse.newBuilder().setReady(!admission.draining() && registry.allReady()).build()));
+        unary(server, "ModelReady", ModelReadyRequest.getDefaultInstance(), req -> call(() -> {
+            ServedModel m = models.find(req.getName());
+            return ModelReadyResponse.newBuilder().setReady(m.state() == ServedModel.State.READY).build();
+        }));
+        unary(server, "ServerMetadata", ServerMetadataRequest.getDefaultInstance(), req -> Future.succeededFuture(
+                ServerMetadataResponse.newBuilder().setName(V2Handler.SERVER_NAME)
+                        .setVersion(V2Handler.SERVER_VERSION).build()));
+        unary(server, "ModelMetadata", ModelMetadataRequest.getDefaultInstance(), req -> call(() -> metadata(req.getName())));
+        server.callHandler(method("ModelInfer", ModelInferRequest.getDefaultInstance()), this::infer);
+        return server;
+    }
+
+    private static <Q extends MessageOrBuilder, R extends MessageLite> ServiceMethod<Q, R> method(String name,
+            Q requestType) {
+        return ServiceMethod.server(SERVICE, name, GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(requestType));
+    }
+
+    /** A unary method whose answer needs no admission (health, metadata); the API key still applies. */
+    private <Q extends MessageOrBuilder, R extends MessageLite> void unary(GrpcServer server, String name,
+            Q requestType, Function<Q, Future<R>> answer) {
+        server.callHandler(method(name, requestType), (GrpcServerRequest<Q, R> request) -> {
+            Optional<PeregrineException> refused = authenticate(request.headers());
+            if (refused.isPresent()) {
+                fail(request, refused.get());
+                return;
+            }
+            request.handler(msg -> answer.apply(msg).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    request.response().end(ar.result());
+                } else {
+                    fail(request, ar.cause());
+                }
+            }));
+        });
+    }
+
+    @FunctionalInterface
+    private interface Answer<R> {
+        R get() throws PeregrineException;
+    }
+
+    private static <R> Future<R> call(Answer<R> answer) {
+        try {
+            return Future.succeededFuture(answer.get());
+        } catch (PeregrineException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private ModelMetadataResponse metadata(String name) throws PeregrineException {
+        ServedModel m = models.find(name);
+        ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(m.name()).addVersions("1")
+                .setPlatform(ModelJson.platform(m));
+        tensors.of(m).ifPresent(t -> b.addInputs(tensor(t.input())).addOutputs(tensor(t.output())));
+        return b.build();
+    }
+
+    private static ModelMetadataResponse.TensorMetadata tensor(TensorSpec spec) {
+        ModelMetadataResponse.TensorMetadata.Builder t = ModelMetadataResponse.TensorMetadata.newBuilder()
+                .setName(spec.name()).setDatatype(ModelJson.datatype(spec.elementType()));
+        for (long d : spec.shape()) {
+            t.addShape(d);
+        }
+        return t.build();
+    }
+
+    /** Empty when the call may proceed; else why not (no API key, or a wrong one). */
+    private Optional<PeregrineException> authenticate(MultiMap headers) {
+        if (auth == null) {
+            return Optional.empty();
+        }
+        return auth.refusal(ApiKeyAuth.presentedKey(headers)).map(Unauthenticated::new);
+    }
+
+    /** ModelInfer: admission, parse on a worker, run on the model's tensor batcher, answer raw output bytes. */
+    private void infer(GrpcServerRequest<ModelInferRequest, ModelInferResponse> request) {
+        long start = System.nanoTime();
+        Optional<PeregrineException> refused = authenticate(request.headers());
+        if (refused.isPresent()) {
+            fail(request, refused.get());
+            return;
+        }
+        Context context = Vertx.currentContext();
+        AtomicBoolean ended = new AtomicBoolean();
+        request.handler(msg -> {
+            String model = msg.getModelName();
+            Admission.Ticket ticket;
+            ServedModel m;
+            TensorModel t;
+            Deadline deadline;
+            try {
+                m = models.ready(model);
+                t = tensors.of(m).orElseThrow(() -> PeregrineException.unsupported("model '" + m.name()
+                        + "' does not offer tensor inference"));
+                deadline = Deadline.after(timeout(request.headers()), clock);
+                ticket = admission.admit(msg.getSerializedSize());
+            } catch (PeregrineException e) {
+                finish(request, ended, model, start, null, e);
+                return;
+            }
+            workers.executeBlocking(() -> parse(msg, t.input(), t.output()), false)
+                    .compose(req -> {
+                        CompletableFuture<TensorModel.RawOutput> run = t.infer(req.data(), req.batch(), deadline,
+                                () -> { });
+                        request.exceptionHandler(e -> run.cancel(false)); // client cancelled or reset the stream
+                        return Future.fromCompletionStage(run, context);
+                    })
+                    .map(out -> response(m.name(), msg.getId(), out))
+                    .onComplete(ar -> {
+                        ticket.close();
+                        finish(request, ended, m.name(), start, ar.succeeded() ? ar.result() : null, ar.cause());
+                    });
+        });
+    }
+
+    /** Answers once: the response, or the failure as a gRPC status; records the request like a REST one. */
+    private void finish(GrpcServerRequest<ModelInferRequest, ModelInferResponse> request, AtomicBoolean ended,
+            String model, long start, ModelInferResponse response, Throwable failure) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        int status = failure == null ? 200 : ApiError.of(failure).status();
+        boolean served = ModelNames.isValid(model) && registry.get(model).isPresent();
+        recorder.finished(ENDPOINT, served ? model : "unknown", status, System.nanoTime() - start);
+        if (failure == null) {
+            request.response().end(response);
+        } else {
+            fail(request, failure);
+        }
+    }
+
+    /**
+     * The request's one input as a float view of its raw bytes (no copy) or of its typed contents, validated like
+     * the REST route ({@link InferRequest}).
+     */
+    static InferRequest parse(ModelInferRequest msg, TensorSpec input, TensorSpec output) throws PeregrineException {
+        if (msg.getInputsCount() != 1) {
+            throw PeregrineException.badInput("'inputs' must list exactly one tensor, '" + input.name() + "'");
+        }
+        ModelInferRequest.InferInputTensor in = msg.getInputs(0);
+        String name = in.getName();
+        InferRequest.checkName(name, input);
+        InferRequest.checkDatatype(name, in.getDatatype());
+        long[] shape = in.getShapeList().stream().mapToLong(Long::longValue).toArray();
+        int count = InferRequest.elementCount(name, shape, input);
+        FloatBuffer data;
+        if (msg.getRawInputContentsCount() > 0) {
+            if (msg.getRawInputContentsCount() != 1 || in.hasContents()) {
+                throw PeregrineException.badInput("give input '" + name + "' either as one raw_input_contents entry "
+                        + "or as contents, not both");
+            }
+            ByteString raw = msg.getRawInputContents(0);
+            if (raw.size() != (long) count * Float.BYTES) {
+                throw PeregrineException.badInput("input '" + name + "' has " + raw.size() + " bytes of raw contents;"
+                        + " its shape needs " + (long) count * Float.BYTES + " (FP32, little-endian)");
+            }
+            data = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        } else {
+            int n = in.getContents().getFp32ContentsCount();
+            if (n != count) {
+                throw PeregrineException.badInput("input '" + name + "' has " + n + " fp32_contents values; its shape "
+                        + "needs " + count + " (or send raw_input_contents)");
+            }
+            float[] values = new float[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = in.getContents().getFp32Contents(i);
+            }
+            data = FloatBuffer.wrap(values);
+        }
+        for (ModelInferRequest.InferRequestedOutputTensor o : msg.getOutputsList()) {
+            if (!output.name().equals(o.getName())) {
+                throw PeregrineException.badInput("unknown output '" + ModelNames.abbreviate(o.getName())
+                        + "': this model's output is '" + output.name() + "'");
+            }
+        }
+        return new InferRequest(msg.getId().isEmpty() ? null : msg.getId(), (int) shape[0], data,
+                List.of(new InferRequest.RequestedOutput(output.name(), true)));
+    }
+
+    /** The output as raw little-endian FP32 bytes, as Triton answers gRPC requests. */
+    static ModelInferResponse response(String model, String id, TensorModel.RawOutput out) {
+        ByteBuffer bytes = ByteBuffer.allocate(out.data().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(out.data());
+        ModelInferResponse.InferOutputTensor.Builder tensor = ModelInferResponse.InferOutputTensor.newBuilder()
+                .setName(out.name()).setDatatype("FP32");
+        for (long d : out.shape()) {
+            tensor.addShape(d);
+        }
+        return ModelInferResponse.newBuilder().setModelName(model).setModelVersion("1").setId(id)
+                .addOutputs(tensor).addRawOutputContents(ByteString.copyFrom(bytes.array())).build();
+    }
+
+    /** The server's request timeout, shortened by the client's {@code grpc-timeout}. */
+    private Duration timeout(MultiMap headers) throws PeregrineException {
+        Duration max = config.requestTimeout();
+        String h = headers.get("grpc-timeout");
+        if (h == null) {
+            return max;
+        }
+        Matcher m = GRPC_TIMEOUT.matcher(h.trim());
+        if (!m.matches()) {
+            throw PeregrineException.badInput("malformed grpc-timeout '" + ModelNames.abbreviate(h) + "'");
+        }
+        long v = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "H" -> Duration.ofHours(v);
+            case "M" -> Duration.ofMinutes(v);
+            case "S" -> Duration.ofSeconds(v);
+            case "m" -> Duration.ofMillis(v);
+            case "u" -> Duration.ofNanos(v * 1000);
+            default -> Duration.ofNanos(v);
+        };
+        return d.compareTo(max) < 0 ? (d.isZero() ? Duration.ofNanos(1) : d) : max;
+    }
+
+    private static void fail(GrpcServerRequest<?, ?> request, Throwable failure) {
+        ApiError error = failure instanceof Unauthenticated u ? new ApiError(401, "unauthorized", u.getMessage())
+                : ApiError.of(failure);
+        request.response().status(status(error.status())).statusMessage(error.message()).end();
+    }
+
+    /** The gRPC status for the HTTP status the REST route would answer. */
+    static GrpcStatus status(int httpStatus) {
+        return switch (httpStatus) {
+            case 400 -> GrpcStatus.INVALID_ARGUMENT;
+            case 401 -> GrpcStatus.UNAUTHENTICATED;
+            case 404 -> GrpcStatus.NOT_FOUND;
+            case 413 -> GrpcStatus.RESOURCE_EXHAUSTED;
+            case 422 -> GrpcStatus.FAILED_PRECONDITION;
+            case 503 -> GrpcStatus.UNAVAILABLE;
+            case 504 -> GrpcStatus.DEADLINE_EXCEEDED;
+            default -> GrpcStatus.INTERNAL;
+        };
+    }
+
+    /** A missing or wrong API key. */
+    private static final class Unauthenticated extends PeregrineException {
+        private static final long serialVersionUID = 1L;
+
+        Unauthenticated(String message) {
+            super(ErrorCode.BAD_INPUT, message);
+        }
+    }
+}

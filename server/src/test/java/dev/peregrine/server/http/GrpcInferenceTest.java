@@ -1,0 +1,216 @@
+package dev.peregrine.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.peregrine.server.grpc.v2.InferTensorContents;
+import dev.peregrine.server.grpc.v2.ModelInferRequest;
+import dev.peregrine.server.grpc.v2.ModelInferResponse;
+import dev.peregrine.server.grpc.v2.ModelMetadataRequest;
+import dev.peregrine.server.grpc.v2.ModelMetadataResponse;
+import dev.peregrine.server.grpc.v2.ModelReadyRequest;
+import dev.peregrine.server.grpc.v2.ModelReadyResponse;
+import dev.peregrine.server.grpc.v2.ServerLiveRequest;
+import dev.peregrine.server.grpc.v2.ServerLiveResponse;
+import dev.peregrine.server.grpc.v2.ServerMetadataRequest;
+import dev.peregrine.server.grpc.v2.ServerMetadataResponse;
+import dev.peregrine.server.grpc.v2.ServerReadyRequest;
+import dev.peregrine.server.grpc.v2.ServerReadyResponse;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.junit5.VertxExtension;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Open Inference Protocol over gRPC against the fake tensor model ({@code images [B, 3, 4, 4]} in,
+ * {@code output0 [B, 2, 3]} computed from it): health, metadata, inference with raw and typed input, and the
+ * statuses of bad calls, with the REST routes' messages.
+ */
+@ExtendWith(VertxExtension.class)
+class GrpcInferenceTest {
+    private static final int PER_IMAGE = 3 * FakeTensorModel.H * FakeTensorModel.W;
+
+    private static TestServer start(Vertx vertx, HttpServerConfig config) throws Exception {
+        return TestServer.start(vertx, config.withGrpcPort(0), new FakeDetector(0),
+                TestServer.policy(8, 64, Duration.ofSeconds(10)));
+    }
+
+    private static float[] input(int batch) {
+        float[] v = new float[batch * PER_IMAGE];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (i % 17) / 17f;
+        }
+        return v;
+    }
+
+    private static ModelInferRequest.InferInputTensor.Builder tensor(String name, String datatype, long... shape) {
+        ModelInferRequest.InferInputTensor.Builder t = ModelInferRequest.InferInputTensor.newBuilder()
+                .setName(name).setDatatype(datatype);
+        for (long d : shape) {
+            t.addShape(d);
+        }
+        return t;
+    }
+
+    private static ByteString raw(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return ByteString.copyFrom(b.array());
+    }
+
+    private static float[] rawOutput(ModelInferResponse r) {
+        FloatBuffer f = r.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer();
+        float[] out = new float[f.remaining()];
+        f.get(out);
+        return out;
+    }
+
+    @Test
+    void healthAndMetadata(Vertx vertx) throws Exception {
+        try (TestServer s = start(vertx, HttpServerConfig.defaults(0));
+             GrpcCalls grpc = new GrpcCalls(vertx, s.server.grpcPort())) {
+            assertThat(s.server.grpcPort()).isPositive().isNotEqualTo(s.port);
+            assertThat(grpc.call("ServerLive", ServerLiveRequest.getDefaultInstance(),
+                    ServerLiveResponse.getDefaultInstance()).answer().getLive()).isTrue();
+            assertThat(grpc.call("ServerReady", ServerReadyRequest.getDefaultInstance(),
+                    ServerReadyResponse.getDefaultInstance()).answer().getReady()).isTrue();
+            assertThat(grpc.call("ModelReady", ModelReadyRequest.newBuilder().setName("shapes").build(),
+                    ModelReadyResponse.getDefaultInstance()).answer().getReady()).isTrue();
+            ServerMetadataResponse server = grpc.call("ServerMetadata", ServerMetadataRequest.getDefaultInstance(),
+                    ServerMetadataResponse.getDefaultInstance()).answer();
+            assertThat(server.getName()).isEqualTo("peregrine");
+
+            ModelMetadataResponse meta = grpc.call("ModelMetadata",
+                    ModelMetadataRequest.newBuilder().setName("shapes").build(),
+                    ModelMetadataResponse.getDefaultInstance()).answer();
+            assertThat(meta.getName()).isEqualTo("shapes");
+            assertThat(meta.getVersionsList()).containsExactly("1");
+            assertThat(meta.getInputs(0).getName()).isEqualTo("images");
+            assertThat(meta.getInputs(0).getDatatype()).isEqualTo("FP32");
+            assertThat(meta.getInputs(0).getShapeList()).containsExactly(-1L, 3L, 4L, 4L);
+            assertThat(meta.getOutputs(0).getName()).isEqualTo("output0");
+            assertThat(meta.getOutputs(0).getShapeList()).containsExactly(-1L, 2L, 3L);
+
+            GrpcCalls.Result<ModelReadyResponse> unknown = grpc.call("ModelReady",
+                    ModelReadyRequest.newBuilder().setName("nope").build(), ModelReadyResponse.getDefaultInstance());
+            assertThat(unknown.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+            assertThat(unknown.message()).contains("unknown model 'nope'");
+        }
+    }
+
+    @Test
+    void inferWithRawAndTypedInputReturnsTheRawOutput(Vertx vertx) throws Exception {
+        try (TestServer s = start(vertx, HttpServerConfig.defaults(0));
+             GrpcCalls grpc = new GrpcCalls(vertx, s.server.grpcPort())) {
+            float[] values = input(3);
+            float[] expected = FakeTensorModel.compute(FloatBuffer.wrap(values), 3).data();
+
+            GrpcCalls.Result<ModelInferResponse> raw = grpc.call("ModelInfer", ModelInferRequest.newBuilder()
+                    .setModelName("shapes").setId("req-7").addInputs(tensor("images", "FP32", 3, 3, 4, 4))
+                    .addRawInputContents(raw(values)).build(), ModelInferResponse.getDefaultInstance());
+            assertThat(raw.status()).as(raw.message()).isEqualTo(GrpcStatus.OK);
+            ModelInferResponse r = raw.answer();
+            assertThat(r.getModelName()).isEqualTo("shapes");
+            assertThat(r.getId()).isEqualTo("req-7");
+            assertThat(r.getOutputs(0).getName()).isEqualTo("output0");
+            assertThat(r.getOutputs(0).getDatatype()).isEqualTo("FP32");
+            assertThat(r.getOutputs(0).getShapeList()).containsExactly(3L, 2L, 3L);
+            assertThat(rawOutput(r)).containsExactly(expected);
+
+            InferTensorContents.Builder typed = InferTensorContents.newBuilder();
+            for (float v : values) {
+                typed.addFp32Contents(v);
+            }
+            GrpcCalls.Result<ModelInferResponse> contents = grpc.call("ModelInfer", ModelInferRequest.newBuilder()
+                    .setModelName("shapes").addInputs(tensor("images", "FP32", 3, 3, 4, 4).setContents(typed))
+                    .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("output0"))
+                    .build(), ModelInferResponse.getDefaultInstance());
+            assertThat(contents.status()).as(contents.message()).isEqualTo(GrpcStatus.OK);
+            assertThat(rawOutput(contents.answer())).containsExactly(expected);
+            Poll.until("the requests are recorded", () -> s.metrics.scrape()
+                    .contains("peregrine_requests_total{model=\"shapes\",status=\"200\"} 2.0"));
+        }
+    }
+
+    @Test
+    void badCallsGetTheStatusAndMessageOfTheRestRoute(Vertx vertx) throws Exception {
+        try (TestServer s = start(vertx, HttpServerConfig.defaults(0));
+             GrpcCalls grpc = new GrpcCalls(vertx, s.server.grpcPort())) {
+            ByteString oneImage = raw(input(1));
+            Map<String, ModelInferRequest> bad = Map.of(
+                    "datatype FP32", ModelInferRequest.newBuilder().setModelName("shapes")
+                            .addInputs(tensor("images", "INT8", 1, 3, 4, 4)).addRawInputContents(oneImage).build(),
+                    "shape [1, 3, 5, 4]", ModelInferRequest.newBuilder().setModelName("shapes")
+                            .addInputs(tensor("images", "FP32", 1, 3, 5, 4)).addRawInputContents(oneImage).build(),
+                    "unknown input 'x'", ModelInferRequest.newBuilder().setModelName("shapes")
+                            .addInputs(tensor("x", "FP32", 1, 3, 4, 4)).addRawInputContents(oneImage).build(),
+                    "bytes of raw contents", ModelInferRequest.newBuilder().setModelName("shapes")
+                            .addInputs(tensor("images", "FP32", 2, 3, 4, 4)).addRawInputContents(oneImage).build(),
+                    "fp32_contents values", ModelInferRequest.newBuilder().setModelName("shapes")
+                            .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).build(),
+                    "unknown output 'output9'", ModelInferRequest.newBuilder().setModelName("shapes")
+                            .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).addRawInputContents(oneImage)
+                            .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("output9"))
+                            .build(),
+                    "exactly one tensor", ModelInferRequest.newBuilder().setModelName("shapes").build());
+            for (Map.Entry<String, ModelInferRequest> e : bad.entrySet()) {
+                GrpcCalls.Result<ModelInferResponse> r = grpc.call("ModelInfer", e.getValue(),
+                        ModelInferResponse.getDefaultInstance());
+                assertThat(r.status()).as(e.getKey()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+                assertThat(r.message()).contains(e.getKey());
+            }
+            GrpcCalls.Result<ModelInferResponse> unknown = grpc.call("ModelInfer", ModelInferRequest.newBuilder()
+                    .setModelName("nope").build(), ModelInferResponse.getDefaultInstance());
+            assertThat(unknown.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+            GrpcCalls.Result<ModelInferResponse> timeout = grpc.call("ModelInfer", ModelInferRequest.newBuilder()
+                    .setModelName("shapes").addInputs(tensor("images", "FP32", 1, 3, 4, 4))
+                    .addRawInputContents(oneImage).build(), ModelInferResponse.getDefaultInstance(),
+                    Map.of("grpc-timeout", "soon"));
+            assertThat(timeout.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+            assertThat(timeout.message()).contains("grpc-timeout");
+            // The server still answers after all of that.
+            assertThat(grpc.call("ModelInfer", ModelInferRequest.newBuilder().setModelName("shapes")
+                    .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).addRawInputContents(oneImage).build(),
+                    ModelInferResponse.getDefaultInstance()).status()).isEqualTo(GrpcStatus.OK);
+        }
+    }
+
+    @Test
+    void theApiKeyGuardsGrpcAsItGuardsRest(Vertx vertx) throws Exception {
+        try (TestServer s = start(vertx, HttpServerConfig.defaults(0).withApiKey("s3cret-key"));
+             GrpcCalls grpc = new GrpcCalls(vertx, s.server.grpcPort())) {
+            ModelMetadataRequest req = ModelMetadataRequest.newBuilder().setName("shapes").build();
+            GrpcCalls.Result<ModelMetadataResponse> none = grpc.call("ModelMetadata", req,
+                    ModelMetadataResponse.getDefaultInstance());
+            assertThat(none.status()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+            assertThat(none.message()).contains("API key");
+            assertThat(grpc.call("ModelMetadata", req, ModelMetadataResponse.getDefaultInstance(),
+                    Map.of("authorization", "Bearer s3cret-kez")).status()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+            assertThat(grpc.call("ModelMetadata", req, ModelMetadataResponse.getDefaultInstance(),
+                    Map.of("authorization", "Bearer s3cret-key")).answer().getName()).isEqualTo("shapes");
+            assertThat(grpc.call("ModelInfer", ModelInferRequest.newBuilder().setModelName("shapes")
+                    .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).addRawInputContents(raw(input(1))).build(),
+                    ModelInferResponse.getDefaultInstance(), Map.of("x-api-key", "s3cret-key")).status())
+                    .isEqualTo(GrpcStatus.OK);
+        }
+    }
+
+    @Test
+    void statusesFollowTheRestStatuses() {
+        assertThat(GrpcInference.status(400)).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+        assertThat(GrpcInference.status(401)).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+        assertThat(GrpcInference.status(404)).isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(GrpcInference.status(413)).isEqualTo(GrpcStatus.RESOURCE_EXHAUSTED);
+        assertThat(GrpcInference.status(422)).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+        assertThat(GrpcInference.status(503)).isEqualTo(GrpcStatus.UNAVAILABLE);
+        assertThat(GrpcInference.status(504)).isEqualTo(GrpcStatus.DEADLINE_EXCEEDED);
+        assertThat(GrpcInference.status(500)).isEqualTo(GrpcStatus.INTERNAL);
+    }
+}
