@@ -126,14 +126,26 @@ final class GrpcInference {
                 fail(request, refused.get());
                 return;
             }
-            request.handler(msg -> answer.apply(msg).onComplete(ar -> {
-                if (ar.succeeded()) {
-                    request.response().end(ar.result());
-                } else {
-                    fail(request, ar.cause());
-                }
-            }));
+            AtomicBoolean received = new AtomicBoolean();
+            request.handler(msg -> {
+                received.set(true);
+                answer.apply(msg).onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        request.response().end(ar.result());
+                    } else {
+                        fail(request, ar.cause());
+                    }
+                });
+            });
+            request.endHandler(v -> failWithoutMessage(request, received));
         });
+    }
+
+    /** A unary call whose client ended the stream without a message gets an answer too, not silence. */
+    private static void failWithoutMessage(GrpcServerRequest<?, ?> request, AtomicBoolean received) {
+        if (!received.get()) {
+            fail(request, PeregrineException.badInput("the call carried no request message"));
+        }
     }
 
     @FunctionalInterface
@@ -184,7 +196,10 @@ final class GrpcInference {
         }
         Context context = Vertx.currentContext();
         AtomicBoolean ended = new AtomicBoolean();
+        AtomicBoolean received = new AtomicBoolean();
+        request.endHandler(v -> failWithoutMessage(request, received));
         request.handler(msg -> {
+            received.set(true);
             String model = msg.getModelName();
             Admission.Ticket ticket;
             ServedModel m;

@@ -52,6 +52,23 @@ final class GrpcCalls implements AutoCloseable {
         }
     }
 
+    /** Calls {@code method} but ends the stream without sending a request message. */
+    <Q extends MessageLite, R extends MessageOrBuilder> Result<R> callWithoutMessage(String method, R answerType)
+            throws Exception {
+        ServiceMethod<R, Q> m = ServiceMethod.client(SERVICE, method, GrpcMessageEncoder.encoder(),
+                GrpcMessageDecoder.decoder(answerType));
+        GrpcClientResponse<Q, R> response = client.request(address, m).compose(req -> {
+            req.end();
+            return req.response();
+        }).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        try {
+            response.end().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException expected) {
+            // a status other than OK fails the end; the status is read below
+        }
+        return new Result<>(response.status(), response.statusMessage(), null);
+    }
+
     /** {@link #call(String, MessageLite, MessageOrBuilder, Map)} without metadata. */
     <Q extends MessageLite, R extends MessageOrBuilder> Result<R> call(String method, Q request, R answerType)
             throws Exception {

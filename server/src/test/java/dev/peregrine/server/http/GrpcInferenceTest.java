@@ -166,6 +166,12 @@ class GrpcInferenceTest {
                 assertThat(r.status()).as(e.getKey()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
                 assertThat(r.message()).contains(e.getKey());
             }
+            for (String method : new String[] {"ModelInfer", "ModelMetadata"}) {
+                GrpcCalls.Result<ModelInferResponse> empty = grpc.callWithoutMessage(method,
+                        ModelInferResponse.getDefaultInstance());
+                assertThat(empty.status()).as(method).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+                assertThat(empty.message()).contains("no request message");
+            }
             GrpcCalls.Result<ModelInferResponse> unknown = grpc.call("ModelInfer", ModelInferRequest.newBuilder()
                     .setModelName("nope").build(), ModelInferResponse.getDefaultInstance());
             assertThat(unknown.status()).isEqualTo(GrpcStatus.NOT_FOUND);
