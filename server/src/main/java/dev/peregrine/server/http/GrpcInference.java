@@ -7,7 +7,6 @@ import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.TensorSpec;
 import dev.peregrine.server.batch.Deadline;
-import dev.peregrine.server.batch.MonotonicClock;
 import dev.peregrine.server.grpc.v2.ModelInferRequest;
 import dev.peregrine.server.grpc.v2.ModelInferResponse;
 import dev.peregrine.server.grpc.v2.ModelMetadataRequest;
@@ -20,13 +19,11 @@ import dev.peregrine.server.grpc.v2.ServerMetadataRequest;
 import dev.peregrine.server.grpc.v2.ServerMetadataResponse;
 import dev.peregrine.server.grpc.v2.ServerReadyRequest;
 import dev.peregrine.server.grpc.v2.ServerReadyResponse;
-import dev.peregrine.server.model.ModelRegistry;
 import dev.peregrine.server.model.ServedModel;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
@@ -68,40 +65,26 @@ final class GrpcInference {
     private static final Pattern GRPC_TIMEOUT = Pattern.compile("(\\d{1,8})([HMSmun])");
     private static final String ENDPOINT = "grpc_infer";
 
-    private final ModelRegistry registry;
-    private final ModelLookup models;
-    private final TensorModels tensors;
-    private final Admission admission;
-    private final WorkerExecutor workers;
-    private final HttpServerConfig config;
-    private final RequestRecorder recorder;
-    private final MonotonicClock clock;
+    private final InferenceServices shared;
     private final ApiKeyAuth auth;
 
-    GrpcInference(ModelRegistry registry, TensorModels tensors, Admission admission, WorkerExecutor workers,
-            HttpServerConfig config, RequestRecorder recorder, MonotonicClock clock) {
-        this.registry = registry;
-        this.models = new ModelLookup(registry);
-        this.tensors = tensors;
-        this.admission = admission;
-        this.workers = workers;
-        this.config = config;
-        this.recorder = recorder;
-        this.clock = clock;
-        this.auth = config.apiKey() == null ? null : new ApiKeyAuth(config.apiKey());
+    GrpcInference(InferenceServices shared) {
+        this.shared = shared;
+        this.auth = shared.config().apiKey() == null ? null : new ApiKeyAuth(shared.config().apiKey());
     }
 
     /** A gRPC server (an HTTP/2 request handler) with every method of the service registered. */
     GrpcServer server(Vertx vertx) {
         // Messages may be as large as a REST body; gRPC's usual 4 MiB would refuse a 640x640 batch of 2.
         GrpcServer server = GrpcServer.server(vertx, new GrpcServerOptions()
-                .setMaxMessageSize(config.bodyLimitBytes()));
+                .setMaxMessageSize(shared.config().bodyLimitBytes()));
         unary(server, "ServerLive", ServerLiveRequest.getDefaultInstance(), req -> Future.succeededFuture(
                 ServerLiveResponse.newBuilder().setLive(true).build()));
         unary(server, "ServerReady", ServerReadyRequest.getDefaultInstance(), req -> Future.succeededFuture(
-                ServerReadyResponse.newBuilder().setReady(!admission.draining() && registry.allReady()).build()));
+                ServerReadyResponse.newBuilder()
+                        .setReady(!shared.admission().draining() && shared.registry().allReady()).build()));
         unary(server, "ModelReady", ModelReadyRequest.getDefaultInstance(), req -> call(() -> {
-            ServedModel m = models.find(req.getName());
+            ServedModel m = shared.models().find(req.getName());
             return ModelReadyResponse.newBuilder().setReady(m.state() == ServedModel.State.READY).build();
         }));
         unary(server, "ServerMetadata", ServerMetadataRequest.getDefaultInstance(), req -> Future.succeededFuture(
@@ -162,10 +145,10 @@ final class GrpcInference {
     }
 
     private ModelMetadataResponse metadata(String name) throws PeregrineException {
-        ServedModel m = models.find(name);
+        ServedModel m = shared.models().find(name);
         ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(m.name()).addVersions("1")
                 .setPlatform(ModelJson.platform(m));
-        tensors.of(m).ifPresent(t -> b.addInputs(tensor(t.input())).addOutputs(tensor(t.output())));
+        shared.tensors().of(m).ifPresent(t -> b.addInputs(tensor(t.input())).addOutputs(tensor(t.output())));
         return b.build();
     }
 
@@ -206,16 +189,16 @@ final class GrpcInference {
             TensorModel t;
             Deadline deadline;
             try {
-                m = models.ready(model);
-                t = tensors.of(m).orElseThrow(() -> PeregrineException.unsupported("model '" + m.name()
+                m = shared.models().ready(model);
+                t = shared.tensors().of(m).orElseThrow(() -> PeregrineException.unsupported("model '" + m.name()
                         + "' does not offer tensor inference"));
-                deadline = Deadline.after(timeout(request.headers()), clock);
-                ticket = admission.admit(msg.getSerializedSize());
+                deadline = Deadline.after(timeout(request.headers()), shared.clock());
+                ticket = shared.admission().admit(msg.getSerializedSize());
             } catch (PeregrineException e) {
                 finish(request, ended, model, start, null, e);
                 return;
             }
-            workers.executeBlocking(() -> parse(msg, t.input(), t.output()), false)
+            shared.workers().executeBlocking(() -> parse(msg, t.input(), t.output()), false)
                     .compose(req -> {
                         CompletableFuture<TensorModel.RawOutput> run = t.infer(req.data(), req.batch(), deadline,
                                 () -> { });
@@ -237,8 +220,8 @@ final class GrpcInference {
             return;
         }
         int status = failure == null ? 200 : ApiError.of(failure).status();
-        boolean served = ModelNames.isValid(model) && registry.get(model).isPresent();
-        recorder.finished(ENDPOINT, served ? model : "unknown", status, System.nanoTime() - start);
+        boolean served = ModelNames.isValid(model) && shared.registry().get(model).isPresent();
+        shared.recorder().finished(ENDPOINT, served ? model : "unknown", status, System.nanoTime() - start);
         if (failure == null) {
             request.response().end(response);
         } else {
@@ -309,7 +292,7 @@ final class GrpcInference {
 
     /** The server's request timeout, shortened by the client's {@code grpc-timeout}. */
     private Duration timeout(MultiMap headers) throws PeregrineException {
-        Duration max = config.requestTimeout();
+        Duration max = shared.config().requestTimeout();
         String h = headers.get("grpc-timeout");
         if (h == null) {
             return max;

@@ -100,7 +100,7 @@ public final class PeregrineHttpServer {
         if (config.grpcPort() < 0) {
             return Future.succeededFuture();
         }
-        GrpcInference grpc = new GrpcInference(registry, tensors, admission, workers, config, recorder, clock);
+        GrpcInference grpc = new GrpcInference(inferenceServices());
         return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort()))
                 .requestHandler(grpc.server(vertx))
                 .listen()
@@ -111,6 +111,12 @@ public final class PeregrineHttpServer {
                     LOG.info("Open Inference Protocol over gRPC on {}:{}", config.host(), server.actualPort());
                     return null;
                 });
+    }
+
+    /** What the REST and gRPC forms of the Open Inference Protocol share. */
+    private InferenceServices inferenceServices() {
+        return new InferenceServices(registry, new ModelLookup(registry), tensors, admission, workers, config, recorder,
+                clock);
     }
 
     /** The bound gRPC port, or -1 when gRPC is not served. */
@@ -198,7 +204,7 @@ public final class PeregrineHttpServer {
         DetectHandler detect = new DetectHandler(lookup, workers, config, recorder, clock);
         ModelsHandler models = new ModelsHandler(registry, lookup);
         OpsHandler ops = new OpsHandler(registry, admission, metrics);
-        V2Handler v2 = new V2Handler(registry, lookup, tensors, admission, workers, config, recorder, clock);
+        V2Handler v2 = new V2Handler(inferenceServices());
         Handler<RoutingContext> auth = config.apiKey() == null ? RoutingContext::next : new ApiKeyAuth(config.apiKey());
         PooledBodies bodies = new PooledBodies(config.bodyLimitBytes());
 

@@ -3,12 +3,9 @@ package dev.peregrine.server.http;
 import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.server.batch.Deadline;
-import dev.peregrine.server.batch.MonotonicClock;
-import dev.peregrine.server.model.ModelRegistry;
 import dev.peregrine.server.model.ServedModel;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -32,25 +29,11 @@ final class V2Handler {
     private static final String CALL_KEY = "peregrine.v2";
     private static final Set<String> BODY_TYPES = Set.of("", "application/json", "application/octet-stream");
 
-    private final ModelRegistry registry;
-    private final ModelLookup models;
-    private final TensorModels tensors;
-    private final Admission admission;
-    private final WorkerExecutor workers;
-    private final HttpServerConfig config;
-    private final RequestRecorder recorder;
-    private final MonotonicClock clock;
 
-    V2Handler(ModelRegistry registry, ModelLookup models, TensorModels tensors, Admission admission,
-            WorkerExecutor workers, HttpServerConfig config, RequestRecorder recorder, MonotonicClock clock) {
-        this.registry = registry;
-        this.models = models;
-        this.tensors = tensors;
-        this.admission = admission;
-        this.workers = workers;
-        this.config = config;
-        this.recorder = recorder;
-        this.clock = clock;
+    private final InferenceServices shared;
+
+    V2Handler(InferenceServices shared) {
+        this.shared = shared;
     }
 
     /** {@code GET /v2}. */
@@ -66,9 +49,9 @@ final class V2Handler {
 
     /** {@code GET /v2/health/ready}: every model loaded and warmed up, and not shutting down. */
     void ready(RoutingContext ctx) {
-        if (admission.draining()) {
+        if (shared.admission().draining()) {
             ctx.fail(new PeregrineException(ErrorCode.OVERLOADED, "server is shutting down"));
-        } else if (!registry.allReady()) {
+        } else if (!shared.registry().allReady()) {
             ctx.fail(new PeregrineException(ErrorCode.UNAVAILABLE, "models are still loading"));
         } else {
             Responses.json(ctx.response(), 200, new JsonObject().put("ready", true));
@@ -78,8 +61,8 @@ final class V2Handler {
     /** {@code GET /v2/models/{name}}. */
     void modelMetadata(RoutingContext ctx) {
         try {
-            ServedModel m = models.find(ctx.pathParam("name"));
-            Responses.json(ctx.response(), 200, ModelJson.v2(m, tensors.of(m)));
+            ServedModel m = shared.models().find(ctx.pathParam("name"));
+            Responses.json(ctx.response(), 200, ModelJson.v2(m, shared.tensors().of(m)));
         } catch (PeregrineException e) {
             ctx.fail(e);
         }
@@ -88,7 +71,7 @@ final class V2Handler {
     /** {@code GET /v2/models/{name}/ready}: 200 when the model serves, 503 while it cannot. */
     void modelReady(RoutingContext ctx) {
         try {
-            ServedModel m = models.ready(ctx.pathParam("name"));
+            ServedModel m = shared.models().ready(ctx.pathParam("name"));
             Responses.json(ctx.response(), 200, new JsonObject().put("name", m.name()).put("ready", true));
         } catch (PeregrineException e) {
             ctx.fail(e);
@@ -114,8 +97,9 @@ final class V2Handler {
     /** {@code POST /v2/models/{name}/infer}, step 1 before the body: model, content type, timeout. */
     void beginInfer(RoutingContext ctx) {
         try {
-            ServedModel m = models.ready(ctx.pathParam("name"));
-            TensorModel t = tensors.of(m).orElseThrow(() -> PeregrineException.unsupported("model '" + m.name()
+            ServedModel m = shared.models().ready(ctx.pathParam("name"));
+            TensorModel t = shared.tensors().of(m).orElseThrow(() -> PeregrineException.unsupported("model '"
+                    + m.name()
                     + "' does not offer tensor inference; use POST /v1/models/" + m.name() + "/detect"));
             String type = ImageBodies.mediaType(ctx.request());
             if (!BODY_TYPES.contains(type) && ctx.request().getHeader(InferRequest.HEADER_LENGTH) == null) {
@@ -123,7 +107,7 @@ final class V2Handler {
                         + "followed by binary tensor data (" + InferRequest.HEADER_LENGTH + "); got '"
                         + ModelNames.abbreviate(type) + "'");
             }
-            Duration timeout = RequestTimeouts.effective(ctx.request(), config.requestTimeout());
+            Duration timeout = RequestTimeouts.effective(ctx.request(), shared.config().requestTimeout());
             ctx.put(CALL_KEY, new Call(m, t, timeout));
             ctx.next();
         } catch (PeregrineException e) {
@@ -134,9 +118,9 @@ final class V2Handler {
     /** Step 2, once the body is in memory: parse on a worker, run, answer. */
     void infer(RoutingContext ctx) {
         Call call = ctx.get(CALL_KEY);
-        Exchange ex = Exchange.open(ctx, "infer", call.model().name(), recorder);
+        Exchange ex = Exchange.open(ctx, "infer", call.model().name(), shared.recorder());
         ex.armDeadline(call.timeout());
-        Deadline deadline = Deadline.after(call.timeout(), clock);
+        Deadline deadline = Deadline.after(call.timeout(), shared.clock());
         Context context = ctx.vertx().getOrCreateContext();
         String headerLength = ctx.request().getHeader(InferRequest.HEADER_LENGTH);
         TensorModel t = call.tensors();
@@ -145,7 +129,7 @@ final class V2Handler {
         ByteBuffer bytes = body == null ? ByteBuffer.allocate(0) : body.bytes();
         // The parsing worker's reference; the request's own goes when the exchange ends, maybe before the worker.
         retain(body, 1);
-        Future<InferRequest> parsed = workers.executeBlocking(
+        Future<InferRequest> parsed = shared.workers().executeBlocking(
                 () -> InferRequest.parse(bytes, headerLength, t.input(), t.output()), false);
         parsed.onComplete(ar -> release(body));
         parsed.compose(req -> {
@@ -159,7 +143,7 @@ final class V2Handler {
                             () -> release(body));
                     ex.track(run);
                     return Future.fromCompletionStage(run, context)
-                            .compose(out -> workers.executeBlocking(
+                            .compose(out -> shared.workers().executeBlocking(
                                     () -> InferResponse.of(call.model().name(), req.id(), req.outputs(), out), false));
                 })
                 .onComplete(ar -> {
