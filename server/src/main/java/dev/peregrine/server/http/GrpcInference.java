@@ -169,7 +169,10 @@ final class GrpcInference {
         return auth.refusal(ApiKeyAuth.presentedKey(headers)).map(Unauthenticated::new);
     }
 
-    /** ModelInfer: admission, parse on a worker, run on the model's tensor batcher, answer raw output bytes. */
+    /**
+     * ModelInfer: admission (the body limit is reserved for the call), parse on a worker, run on the model's tensor
+     * batcher, answer raw output bytes.
+     */
     private void infer(GrpcServerRequest<ModelInferRequest, ModelInferResponse> request) {
         long start = System.nanoTime();
         Optional<PeregrineException> refused = authenticate(request.headers());
@@ -177,14 +180,29 @@ final class GrpcInference {
             fail(request, refused.get());
             return;
         }
+        Admission.Ticket ticket;
+        try {
+            // gRPC declares no length up front and Vert.x reads a message whole before the handler sees it, so the
+            // call reserves the body limit, as a REST body of undeclared length does: the messages in flight stay
+            // within --queue-mb.
+            ticket = shared.admission().admit(shared.config().bodyLimitBytes());
+        } catch (PeregrineException e) {
+            fail(request, e);
+            return;
+        }
         Context context = Vertx.currentContext();
         AtomicBoolean ended = new AtomicBoolean();
         AtomicBoolean received = new AtomicBoolean();
-        request.endHandler(v -> failWithoutMessage(request, received));
+        request.exceptionHandler(e -> ticket.close()); // reset before the message arrived
+        request.endHandler(v -> {
+            if (!received.get()) {
+                ticket.close();
+                failWithoutMessage(request, received);
+            }
+        });
         request.handler(msg -> {
             received.set(true);
             String model = msg.getModelName();
-            Admission.Ticket ticket;
             ServedModel m;
             TensorModel t;
             Deadline deadline;
@@ -193,8 +211,8 @@ final class GrpcInference {
                 t = shared.tensors().of(m).orElseThrow(() -> PeregrineException.unsupported("model '" + m.name()
                         + "' does not offer tensor inference"));
                 deadline = Deadline.after(timeout(request.headers()), shared.clock());
-                ticket = shared.admission().admit(msg.getSerializedSize());
             } catch (PeregrineException e) {
+                ticket.close();
                 finish(request, ended, model, start, null, e);
                 return;
             }

@@ -3,6 +3,8 @@ package dev.peregrine.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.peregrine.engines.TensorSpec;
+import dev.peregrine.server.batch.Deadline;
 import dev.peregrine.server.grpc.v2.InferTensorContents;
 import dev.peregrine.server.grpc.v2.ModelInferRequest;
 import dev.peregrine.server.grpc.v2.ModelInferResponse;
@@ -24,6 +26,9 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -204,6 +209,59 @@ class GrpcInferenceTest {
             assertThat(grpc.call("ModelInfer", ModelInferRequest.newBuilder().setModelName("shapes")
                     .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).addRawInputContents(raw(input(1))).build(),
                     ModelInferResponse.getDefaultInstance(), Map.of("x-api-key", "s3cret-key")).status())
+                    .isEqualTo(GrpcStatus.OK);
+        }
+    }
+
+    /**
+     * A call reserves the body limit against {@code --queue-mb} until it is answered (gRPC declares no length up
+     * front): with room for one, a second call while the first runs is UNAVAILABLE, and gets in once it is done.
+     */
+    @Test
+    void callsInFlightAreBoundedByTheAdmissionBudget(Vertx vertx) throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        FakeTensorModel fake = new FakeTensorModel();
+        TensorModel slow = new TensorModel() {
+            @Override
+            public TensorSpec input() {
+                return fake.input();
+            }
+
+            @Override
+            public TensorSpec output() {
+                return fake.output();
+            }
+
+            @Override
+            public CompletableFuture<TensorModel.RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline,
+                    Runnable imageReleased) {
+                TensorModel.RawOutput out = FakeTensorModel.compute(nchw, batch);
+                return release.thenApply(v -> out);
+            }
+        };
+        HttpServerConfig config = HttpServerConfig.defaults(0).withBodyLimit(1 << 20).withAdmissionBytes(1 << 20)
+                .withGrpcPort(0);
+        try (TestServer s = TestServer.start(vertx, config, new FakeDetector(0),
+                TestServer.policy(8, 64, Duration.ofSeconds(10)), m -> Optional.of(slow));
+             GrpcCalls grpc = new GrpcCalls(vertx, s.server.grpcPort())) {
+            ModelInferRequest one = ModelInferRequest.newBuilder().setModelName("shapes")
+                    .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).addRawInputContents(raw(input(1))).build();
+            CompletableFuture<GrpcCalls.Result<ModelInferResponse>> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return grpc.call("ModelInfer", one, ModelInferResponse.getDefaultInstance());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Poll.until("the first call holds its reservation", () -> s.server.admission().inFlight() == 1);
+            GrpcCalls.Result<ModelInferResponse> second = grpc.call("ModelInfer", one,
+                    ModelInferResponse.getDefaultInstance());
+            assertThat(second.status()).isEqualTo(GrpcStatus.UNAVAILABLE);
+            assertThat(second.message()).contains("--queue-mb");
+            release.complete(null);
+            assertThat(first.get(60, TimeUnit.SECONDS).status()).isEqualTo(GrpcStatus.OK);
+            Poll.until("the reservation is released", () -> s.server.admission().reservedBytes() == 0);
+            assertThat(grpc.call("ModelInfer", one, ModelInferResponse.getDefaultInstance()).status())
                     .isEqualTo(GrpcStatus.OK);
         }
     }
