@@ -1,8 +1,10 @@
 package dev.peregrine.server.http;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
-import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.Parser;
 import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.TensorSpec;
@@ -24,6 +26,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
@@ -78,41 +82,68 @@ final class GrpcInference {
         // Messages may be as large as a REST body; gRPC's usual 4 MiB would refuse a 640x640 batch of 2.
         GrpcServer server = GrpcServer.server(vertx, new GrpcServerOptions()
                 .setMaxMessageSize(shared.config().bodyLimitBytes()));
-        unary(server, "ServerLive", ServerLiveRequest.getDefaultInstance(), req -> Future.succeededFuture(
+        unary(server, "ServerLive", ServerLiveRequest.parser(), req -> Future.succeededFuture(
                 ServerLiveResponse.newBuilder().setLive(true).build()));
-        unary(server, "ServerReady", ServerReadyRequest.getDefaultInstance(), req -> Future.succeededFuture(
+        unary(server, "ServerReady", ServerReadyRequest.parser(), req -> Future.succeededFuture(
                 ServerReadyResponse.newBuilder()
                         .setReady(!shared.admission().draining() && shared.registry().allReady()).build()));
-        unary(server, "ModelReady", ModelReadyRequest.getDefaultInstance(), req -> call(() -> {
+        unary(server, "ModelReady", ModelReadyRequest.parser(), req -> call(() -> {
             ServedModel m = shared.models().find(req.getName());
             return ModelReadyResponse.newBuilder().setReady(m.state() == ServedModel.State.READY).build();
         }));
-        unary(server, "ServerMetadata", ServerMetadataRequest.getDefaultInstance(), req -> Future.succeededFuture(
+        unary(server, "ServerMetadata", ServerMetadataRequest.parser(), req -> Future.succeededFuture(
                 ServerMetadataResponse.newBuilder().setName(V2Handler.SERVER_NAME)
                         .setVersion(V2Handler.SERVER_VERSION).build()));
-        unary(server, "ModelMetadata", ModelMetadataRequest.getDefaultInstance(), req -> call(() -> metadata(req.getName())));
-        server.callHandler(method("ModelInfer", ModelInferRequest.getDefaultInstance()), this::infer);
+        unary(server, "ModelMetadata", ModelMetadataRequest.parser(),
+                req -> call(() -> metadata(req.getName())));
+        server.callHandler(method("ModelInfer"), this::infer);
         return server;
     }
 
-    private static <Q extends MessageOrBuilder, R extends MessageLite> ServiceMethod<Q, R> method(String name,
-            Q requestType) {
-        return ServiceMethod.server(SERVICE, name, GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(requestType));
+    /**
+     * A method whose request arrives as bytes: decoding is ours ({@link #decode}), so that a malformed message is
+     * answered INVALID_ARGUMENT with the parser's reason instead of a reset stream.
+     */
+    private static <R extends MessageLite> ServiceMethod<Buffer, R> method(String name) {
+        return ServiceMethod.server(SERVICE, name, GrpcMessageEncoder.encoder(), GrpcMessageDecoder.IDENTITY);
+    }
+
+    /**
+     * Parses a request message where it lies: bytes fields (the raw tensor) alias the received buffer instead of
+     * being copied.
+     *
+     * @throws PeregrineException BAD_INPUT naming what is wrong with the message
+     */
+    static <Q> Q decode(Parser<Q> parser, Buffer message, String method) throws PeregrineException {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(((BufferInternal) message).getByteBuf().nioBuffer());
+            in.enableAliasing(true);
+            return parser.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+            throw PeregrineException.badInput("the " + method + " request is not a valid protobuf message: "
+                    + e.getMessage());
+        }
     }
 
     /** A unary method whose answer needs no admission (health, metadata); the API key still applies. */
-    private <Q extends MessageOrBuilder, R extends MessageLite> void unary(GrpcServer server, String name,
-            Q requestType, Function<Q, Future<R>> answer) {
-        server.callHandler(method(name, requestType), (GrpcServerRequest<Q, R> request) -> {
+    private <Q, R extends MessageLite> void unary(GrpcServer server, String name, Parser<Q> parser,
+            Function<Q, Future<R>> answer) {
+        server.callHandler(method(name), (GrpcServerRequest<Buffer, R> request) -> {
             Optional<PeregrineException> refused = authenticate(request.headers());
             if (refused.isPresent()) {
                 fail(request, refused.get());
                 return;
             }
             AtomicBoolean received = new AtomicBoolean();
-            request.handler(msg -> {
+            request.handler(bytes -> {
                 received.set(true);
-                answer.apply(msg).onComplete(ar -> {
+                Future<R> answered;
+                try {
+                    answered = answer.apply(decode(parser, bytes, name));
+                } catch (PeregrineException e) {
+                    answered = Future.failedFuture(e);
+                }
+                answered.onComplete(ar -> {
                     if (ar.succeeded()) {
                         request.response().end(ar.result());
                     } else {
@@ -170,50 +201,37 @@ final class GrpcInference {
     }
 
     /**
-     * ModelInfer: admission (the body limit is reserved for the call), parse on a worker, run on the model's tensor
-     * batcher, answer raw output bytes.
+     * ModelInfer: decode, admission (the message's size against {@code --queue-mb}, held until the answer), parse on
+     * a worker, run on the model's tensor batcher, answer raw output bytes.
      */
-    private void infer(GrpcServerRequest<ModelInferRequest, ModelInferResponse> request) {
+    private void infer(GrpcServerRequest<Buffer, ModelInferResponse> request) {
         long start = System.nanoTime();
         Optional<PeregrineException> refused = authenticate(request.headers());
         if (refused.isPresent()) {
             fail(request, refused.get());
             return;
         }
-        Admission.Ticket ticket;
-        try {
-            // gRPC declares no length up front and Vert.x reads a message whole before the handler sees it, so the
-            // call reserves the body limit, as a REST body of undeclared length does: the messages in flight stay
-            // within --queue-mb.
-            ticket = shared.admission().admit(shared.config().bodyLimitBytes());
-        } catch (PeregrineException e) {
-            fail(request, e);
-            return;
-        }
         Context context = Vertx.currentContext();
         AtomicBoolean ended = new AtomicBoolean();
         AtomicBoolean received = new AtomicBoolean();
-        request.exceptionHandler(e -> ticket.close()); // reset before the message arrived
-        request.endHandler(v -> {
-            if (!received.get()) {
-                ticket.close();
-                failWithoutMessage(request, received);
-            }
-        });
-        request.handler(msg -> {
+        request.endHandler(v -> failWithoutMessage(request, received));
+        request.handler(bytes -> {
             received.set(true);
-            String model = msg.getModelName();
+            ModelInferRequest msg;
             ServedModel m;
             TensorModel t;
             Deadline deadline;
+            Admission.Ticket ticket;
             try {
-                m = shared.models().ready(model);
+                msg = decode(ModelInferRequest.parser(), bytes, "ModelInfer");
+                m = shared.models().ready(msg.getModelName());
                 t = shared.tensors().of(m).orElseThrow(() -> PeregrineException.unsupported("model '" + m.name()
                         + "' does not offer tensor inference"));
                 deadline = Deadline.after(timeout(request.headers()), shared.clock());
+                // Held from here until the answer: the message, and the views of it the batch reads.
+                ticket = shared.admission().admit(bytes.length());
             } catch (PeregrineException e) {
-                ticket.close();
-                finish(request, ended, model, start, null, e);
+                finish(request, ended, null, start, null, e);
                 return;
             }
             shared.workers().executeBlocking(() -> parse(msg, t.input(), t.output()), false)
@@ -232,13 +250,13 @@ final class GrpcInference {
     }
 
     /** Answers once: the response, or the failure as a gRPC status; records the request like a REST one. */
-    private void finish(GrpcServerRequest<ModelInferRequest, ModelInferResponse> request, AtomicBoolean ended,
+    private void finish(GrpcServerRequest<Buffer, ModelInferResponse> request, AtomicBoolean ended,
             String model, long start, ModelInferResponse response, Throwable failure) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
         int status = failure == null ? 200 : ApiError.of(failure).status();
-        boolean served = ModelNames.isValid(model) && shared.registry().get(model).isPresent();
+        boolean served = model != null && ModelNames.isValid(model) && shared.registry().get(model).isPresent();
         shared.recorder().finished(ENDPOINT, served ? model : "unknown", status, System.nanoTime() - start);
         if (failure == null) {
             request.response().end(response);

@@ -3,6 +3,7 @@ package dev.peregrine.server.http;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.MessageOrBuilder;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientResponse;
@@ -67,6 +68,22 @@ final class GrpcCalls implements AutoCloseable {
             // a status other than OK fails the end; the status is read below
         }
         return new Result<>(response.status(), response.statusMessage(), null);
+    }
+
+    /** Calls {@code method} with {@code bytes} as the request message, whatever they are; returns the status. */
+    Result<Buffer> callWithBytes(String method, byte[] bytes) throws Exception {
+        ServiceMethod<Buffer, Buffer> m = ServiceMethod.client(SERVICE, method, GrpcMessageEncoder.IDENTITY,
+                GrpcMessageDecoder.IDENTITY);
+        GrpcClientResponse<Buffer, Buffer> response = client.request(address, m).compose(req -> {
+            req.end(Buffer.buffer(bytes));
+            return req.response();
+        }).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        try {
+            return new Result<>(response.status(), response.statusMessage(),
+                    response.last().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
+        } catch (ExecutionException failed) {
+            return new Result<>(response.status(), response.statusMessage(), null);
+        }
     }
 
     /** {@link #call(String, MessageLite, MessageOrBuilder, Map)} without metadata. */

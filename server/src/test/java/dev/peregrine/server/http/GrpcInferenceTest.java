@@ -186,6 +186,12 @@ class GrpcInferenceTest {
                     Map.of("grpc-timeout", "soon"));
             assertThat(timeout.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
             assertThat(timeout.message()).contains("grpc-timeout");
+            for (String method : new String[] {"ModelInfer", "ModelMetadata"}) {
+                GrpcCalls.Result<?> garbage = grpc.callWithBytes(method, new byte[] {(byte) 0xFF, 0x13, 0x37, 0x00});
+                assertThat(garbage.status()).as(method).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+                assertThat(garbage.message()).contains("the " + method + " request is not a valid protobuf message");
+            }
+            assertThat(s.server.admission().inFlight()).as("nothing held by the refused calls").isZero();
             // The server still answers after all of that.
             assertThat(grpc.call("ModelInfer", ModelInferRequest.newBuilder().setModelName("shapes")
                     .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).addRawInputContents(oneImage).build(),
@@ -214,8 +220,8 @@ class GrpcInferenceTest {
     }
 
     /**
-     * A call reserves the body limit against {@code --queue-mb} until it is answered (gRPC declares no length up
-     * front): with room for one, a second call while the first runs is UNAVAILABLE, and gets in once it is done.
+     * A call holds its message's size against {@code --queue-mb} until it is answered: with room for one, a second
+     * call while the first runs is UNAVAILABLE, and gets in once it is done.
      */
     @Test
     void callsInFlightAreBoundedByTheAdmissionBudget(Vertx vertx) throws Exception {
@@ -239,8 +245,8 @@ class GrpcInferenceTest {
                 return release.thenApply(v -> out);
             }
         };
-        HttpServerConfig config = HttpServerConfig.defaults(0).withBodyLimit(1 << 20).withAdmissionBytes(1 << 20)
-                .withGrpcPort(0);
+        // A one-image message is about 250 bytes: the budget holds one of them.
+        HttpServerConfig config = HttpServerConfig.defaults(0).withAdmissionBytes(300).withGrpcPort(0);
         try (TestServer s = TestServer.start(vertx, config, new FakeDetector(0),
                 TestServer.policy(8, 64, Duration.ofSeconds(10)), m -> Optional.of(slow));
              GrpcCalls grpc = new GrpcCalls(vertx, s.server.grpcPort())) {
