@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Open Inference Protocol (KServe v2, as Triton serves it) over gRPC: {@code inference.GRPCInferenceService}
@@ -64,6 +66,7 @@ import java.util.regex.Pattern;
  * binary extension, whose bodies stay in pooled native memory ({@link PooledBodies}).
  */
 final class GrpcInference {
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcInference.class);
     private static final ServiceName SERVICE = ServiceName.create("inference", "GRPCInferenceService");
     /** {@code grpc-timeout}: up to 8 digits and a unit (hours, minutes, seconds, milli-, micro-, nanoseconds). */
     private static final Pattern GRPC_TIMEOUT = Pattern.compile("(\\d{1,8})([HMSmun])");
@@ -145,7 +148,7 @@ final class GrpcInference {
                 }
                 answered.onComplete(ar -> {
                     if (ar.succeeded()) {
-                        request.response().end(ar.result());
+                        answer(request, () -> request.response().end(ar.result()));
                     } else {
                         fail(request, ar.cause());
                     }
@@ -259,7 +262,7 @@ final class GrpcInference {
         boolean served = model != null && ModelNames.isValid(model) && shared.registry().get(model).isPresent();
         shared.recorder().finished(ENDPOINT, served ? model : "unknown", status, System.nanoTime() - start);
         if (failure == null) {
-            request.response().end(response);
+            answer(request, () -> request.response().end(response));
         } else {
             fail(request, failure);
         }
@@ -352,7 +355,19 @@ final class GrpcInference {
     private static void fail(GrpcServerRequest<?, ?> request, Throwable failure) {
         ApiError error = failure instanceof Unauthenticated u ? new ApiError(401, "unauthorized", u.getMessage())
                 : ApiError.of(failure);
-        request.response().status(status(error.status())).statusMessage(error.message()).end();
+        answer(request, () -> request.response().status(status(error.status())).statusMessage(error.message()).end());
+    }
+
+    /**
+     * Writes an answer unless the stream is already closed: the gRPC layer answers some calls itself (a message over
+     * the size limit: RESOURCE_EXHAUSTED) and a client may reset the stream while its call runs.
+     */
+    private static void answer(GrpcServerRequest<?, ?> request, Runnable write) {
+        try {
+            write.run();
+        } catch (IllegalStateException closed) {
+            LOG.debug("gRPC call {} already closed: {}", request.fullMethodName(), closed.getMessage());
+        }
     }
 
     /** The gRPC status for the HTTP status the REST route would answer. */

@@ -273,6 +273,19 @@ class GrpcInferenceTest {
     }
 
     @Test
+    void aMessageOverTheBodyLimitIsRefused(Vertx vertx) throws Exception {
+        try (TestServer s = start(vertx, HttpServerConfig.defaults(0).withBodyLimit(1000));
+             GrpcCalls grpc = new GrpcCalls(vertx, s.server.grpcPort())) {
+            GrpcCalls.Result<?> big = grpc.callWithBytes("ModelInfer", new byte[5000]);
+            assertThat(big.status()).isEqualTo(GrpcStatus.RESOURCE_EXHAUSTED);
+            assertThat(s.server.admission().inFlight()).isZero();
+            assertThat(grpc.call("ModelInfer", ModelInferRequest.newBuilder().setModelName("shapes")
+                    .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).addRawInputContents(raw(input(1))).build(),
+                    ModelInferResponse.getDefaultInstance()).status()).isEqualTo(GrpcStatus.OK);
+        }
+    }
+
+    @Test
     void statusesFollowTheRestStatuses() {
         assertThat(GrpcInference.status(400)).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
         assertThat(GrpcInference.status(401)).isEqualTo(GrpcStatus.UNAUTHENTICATED);
