@@ -67,8 +67,8 @@ class KubernetesManifestsTest {
             assertThat(DeploymentFiles.docker().resolve("k8s").resolve(r)).isRegularFile();
         }
         assertThat(kind("Deployment")).hasSize(2);
-        assertThat(kind("ServingRuntime")).hasSize(2);
-        assertThat(kind("InferenceService")).hasSize(2);
+        assertThat(kind("ServingRuntime")).hasSize(3);
+        assertThat(kind("InferenceService")).hasSize(3);
     }
 
     @Test
@@ -164,7 +164,8 @@ class KubernetesManifestsTest {
     void kserveRuntimesSpeakV2AndTheirArgumentsParseForEveryInferenceServiceUsingThem() throws PeregrineException {
         for (JsonNode runtime : kind("ServingRuntime")) {
             assertThat(runtime.path("apiVersion").asText()).isEqualTo("serving.kserve.io/v1alpha1");
-            assertThat(DeploymentFiles.strings(runtime.path("spec").path("protocolVersions"))).containsExactly("v2");
+            assertThat(DeploymentFiles.strings(runtime.path("spec").path("protocolVersions"))).singleElement()
+                    .isIn("v2", "grpc-v2");
             JsonNode container = runtime.path("spec").path("containers").path(0);
             assertThat(container.path("name").asText()).isEqualTo("kserve-container");
         }
@@ -176,7 +177,8 @@ class KubernetesManifestsTest {
             JsonNode runtime = named("ServingRuntime", model.path("runtime").asText());
             assertThat(runtime.path("spec").path("supportedModelFormats").findValuesAsText("name"))
                     .contains(model.path("modelFormat").path("name").asText());
-            assertThat(model.path("protocolVersion").asText()).isEqualTo("v2");
+            assertThat(DeploymentFiles.strings(runtime.path("spec").path("protocolVersions")))
+                    .contains(model.path("protocolVersion").asText());
             assertThat(model.path("storageUri").asText()).isNotBlank();
 
             // KServe fills {{.Name}} with the InferenceService's name before the container starts.
@@ -193,6 +195,12 @@ class KubernetesManifestsTest {
                 assertThat(m.substring(m.indexOf('=') + 1)).startsWith("/mnt/models/");
             }
             ServerContainer.check(isvcName, container, serve, predictor.path("terminationGracePeriodSeconds").asLong(-1));
+            // gRPC v2: KServe routes to the first port, named h2c, which must be the one --grpc-port serves
+            boolean grpc = model.path("protocolVersion").asText().equals("grpc-v2");
+            assertThat(serve.has("--grpc-port")).as(isvcName + " --grpc-port").isEqualTo(grpc);
+            if (grpc) {
+                assertThat(container.path("ports").path(0).path("name").asText()).isEqualTo("h2c");
+            }
             boolean gpu = serve.<String>option("--device").startsWith("cuda");
             assertThat(container.path("resources").path("limits").has("nvidia.com/gpu")).isEqualTo(gpu);
             assertThat(model.path("resources").path("limits").has("nvidia.com/gpu")).isEqualTo(gpu);

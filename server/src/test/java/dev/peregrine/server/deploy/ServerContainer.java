@@ -24,7 +24,9 @@ final class ServerContainer {
         int port = serve.<Integer>option("--port");
         assertThat(serve.<String>option("--host")).as(where + " --host").isEqualTo("0.0.0.0");
         JsonNode ports = container.path("ports");
-        assertThat(ports.path(0).path("containerPort").asInt()).as(where + " containerPort = --port").isEqualTo(port);
+        // The first port is what the platform routes to: the HTTP port, or the gRPC one where gRPC is served.
+        int routed = serve.has("--grpc-port") ? serve.<Integer>option("--grpc-port") : port;
+        assertThat(ports.path(0).path("containerPort").asInt()).as(where + " first containerPort").isEqualTo(routed);
 
         JsonNode readiness = container.path("readinessProbe").path("httpGet");
         JsonNode liveness = container.path("livenessProbe").path("httpGet");
