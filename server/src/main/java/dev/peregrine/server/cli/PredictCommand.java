@@ -115,15 +115,11 @@ public final class PredictCommand implements Callable<Integer> {
     /**
      * The file to run for {@code --model}, resolved as {@code serve} does ({@link ModelFiles}): a checkpoint's
      * cached export, an INT8 model's uint8-activation form on the CPU, else the file itself. A derivation is said
-     * on stderr, an export with a line before it starts (it takes a few seconds the first time).
+     * on stderr (the export or conversion itself logs its progress, or that the cached file is used).
      */
     private ModelArtifact runnableModel(PrintWriter err) throws PeregrineException {
-        ModelFiles files = ModelFiles.standard(cpuUint8.enabled());
-        if (model.getFileName() != null && model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt")) {
-            err.println("exporting " + model.getFileName() + " to ONNX (once; cached in " + files.cache().dir() + ")");
-            err.flush();
-        }
-        ModelArtifact artifact = files.resolve(model, runOptions.device(), runOptions.batch());
+        ModelArtifact artifact = ModelFiles.standard(cpuUint8.enabled())
+                .resolve(model, runOptions.device(), runOptions.batch());
         if (artifact.derived()) {
             err.println("running " + artifact.describe());
             err.flush();

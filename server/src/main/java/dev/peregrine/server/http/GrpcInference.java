@@ -5,6 +5,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.TensorSpec;
@@ -316,7 +317,10 @@ final class GrpcInference {
                 List.of(new InferRequest.RequestedOutput(output.name(), true)));
     }
 
-    /** The output as raw little-endian FP32 bytes, as Triton answers gRPC requests. */
+    /**
+     * The output as raw little-endian FP32 bytes, as Triton answers gRPC requests. The bytes are written once and
+     * wrapped, not copied again into the message: nothing else holds or changes the array.
+     */
     static ModelInferResponse response(String model, String id, TensorModel.RawOutput out) {
         ByteBuffer bytes = ByteBuffer.allocate(out.data().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(out.data());
@@ -326,7 +330,7 @@ final class GrpcInference {
             tensor.addShape(d);
         }
         return ModelInferResponse.newBuilder().setModelName(model).setModelVersion("1").setId(id)
-                .addOutputs(tensor).addRawOutputContents(ByteString.copyFrom(bytes.array())).build();
+                .addOutputs(tensor).addRawOutputContents(UnsafeByteOperations.unsafeWrap(bytes.array())).build();
     }
 
     /** The server's request timeout, shortened by the client's {@code grpc-timeout}. */

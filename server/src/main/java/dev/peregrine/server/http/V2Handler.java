@@ -127,12 +127,12 @@ final class V2Handler {
         List<PooledBody> bodies = PooledBodies.of(ctx);
         PooledBody body = bodies == null || bodies.isEmpty() ? null : bodies.get(0);
         ByteBuffer bytes = body == null ? ByteBuffer.allocate(0) : body.bytes();
-        // The parsing worker's reference; the request's own goes when the exchange ends, maybe before the worker.
+        // This chain's own reference, held until it completes: the request's goes when the exchange ends, which can
+        // be while the worker still parses (client gone). The per-image references below are taken while it holds.
         retain(body, 1);
-        Future<InferRequest> parsed = shared.workers().executeBlocking(
-                () -> InferRequest.parse(bytes, headerLength, t.input(), t.output()), false);
-        parsed.onComplete(ar -> release(body));
-        parsed.compose(req -> {
+        shared.workers().executeBlocking(
+                () -> InferRequest.parse(bytes, headerLength, t.input(), t.output()), false)
+                .compose(req -> {
                     if (ex.finished()) {
                         return Future.failedFuture(new CancellationException("request ended"));
                     }
@@ -147,6 +147,7 @@ final class V2Handler {
                                     () -> InferResponse.of(call.model().name(), req.id(), req.outputs(), out), false));
                 })
                 .onComplete(ar -> {
+                    release(body);
                     if (ar.failed()) {
                         ex.fail(ar.cause());
                         return;

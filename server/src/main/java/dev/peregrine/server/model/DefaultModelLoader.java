@@ -7,7 +7,6 @@ import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.pipeline.YoloDetector;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -85,14 +84,12 @@ public final class DefaultModelLoader implements ModelLoader {
     @Override
     public Detector load(ModelSpec spec) throws PeregrineException {
         Path path = spec.path();
-        if (!Files.isRegularFile(path)) {
-            throw PeregrineException.notFound("model file not found: " + path);
-        }
+        int maxBatch = spec.policy().maxBatch();
+        // NOT_FOUND and UNSUPPORTED come from here; an .engine resolves as it is, without being read
+        ModelArtifact artifact = files.resolve(path, spec.device(), maxBatch);
         if (ModelFormat.of(path) == ModelFormat.ENGINE) {
             requireCuda(path, spec.device());
         }
-        int maxBatch = spec.policy().maxBatch();
-        ModelArtifact artifact = files.resolve(path, spec.device(), maxBatch);
         Detector d = opener.open(new EngineConfig(artifact.file(), spec.device(), maxBatch, null));
         if (d == null) {
             throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "no detector opened for " + artifact.file());

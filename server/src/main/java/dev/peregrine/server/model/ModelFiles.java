@@ -47,11 +47,6 @@ public final class ModelFiles {
         return cache;
     }
 
-    /** The exporter in use. */
-    PtExporter exporter() {
-        return exporter;
-    }
-
     /**
      * The file to run for {@code path} on {@code device}, exporting or converting it now when it is not cached yet.
      *
