@@ -6,6 +6,7 @@ import dev.peregrine.bench.loadgen.LoadGenerator;
 import dev.peregrine.bench.loadgen.LoadgenReport;
 import dev.peregrine.bench.loadgen.LoadgenSettings;
 import dev.peregrine.bench.loadgen.LoopbackGuard;
+import dev.peregrine.bench.loadgen.Protocol;
 import dev.peregrine.bench.loadgen.StepResult;
 import dev.peregrine.bench.run.BenchImages;
 import dev.peregrine.bench.run.EncodedImage;
@@ -30,10 +31,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code peregrine loadgen}: sends detect requests to a running Peregrine server at stepped concurrency (or a
- * fixed rate) and reports per step throughput, latency percentiles, errors by status and the server's batch-size
- * histogram and queue time read from {@code /metrics}. With {@code --compare-bare MODEL} it also measures the
- * server at concurrency 1 against the bare detector on the same model in this process ({@link BareComparison}).
+ * {@code peregrine loadgen}: sends requests to a running Peregrine server at stepped concurrency (or a fixed rate)
+ * and reports per step throughput, latency percentiles, errors by status and the server's batch-size histogram and
+ * queue time read from {@code /metrics}. Requests are encoded images to the detect route by default, or, with
+ * {@code --protocol v2-rest|v2-grpc}, model input tensors over the Open Inference Protocol (REST or gRPC), as
+ * Triton's perf_analyzer sends them. With {@code --compare-bare MODEL} it also measures the server at concurrency 1
+ * against the bare detector on the same model in this process ({@link BareComparison}).
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true,
         description = "Load-test a running Peregrine server (loopback only unless --allow-remote).")
@@ -52,6 +55,20 @@ public final class LoadgenCommand implements Callable<Integer>, PeregrineSubcomm
 
     @Option(names = "--model", required = true, description = "Served model name.")
     String model;
+
+    @Option(names = "--protocol", defaultValue = "detect", paramLabel = "detect|v2-rest|v2-grpc",
+            description = "detect: encoded images to /v1/models/{model}/detect (the whole pipeline); v2-rest / "
+                    + "v2-grpc: the images preprocessed here into FP32 tensors, sent to the KServe v2 inference "
+                    + "route over REST (binary extension) or gRPC (default: ${DEFAULT-VALUE}).")
+    String protocol;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Images per request of v2-rest / v2-grpc "
+            + "(default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--grpc-port", defaultValue = "8001", description = "The server's gRPC port (serve "
+            + "--grpc-port) on the --url host, for v2-grpc (default: ${DEFAULT-VALUE}).")
+    int grpcPort;
 
     @Option(names = "--images", required = true, paramLabel = "DIR|FILE", description = "Images to send "
             + "(cycled).")
@@ -112,7 +129,7 @@ public final class LoadgenCommand implements Callable<Integer>, PeregrineSubcomm
             throw PeregrineException.badInput("interrupted");
         }
         progress.clear();
-        stdout.print(LoadgenReport.table(steps));
+        stdout.print(LoadgenReport.table(steps, settings.batch()));
         if (comparison != null) {
             stdout.print(LoadgenReport.comparisonText(comparison));
         }
@@ -155,6 +172,21 @@ public final class LoadgenCommand implements Callable<Integer>, PeregrineSubcomm
         if (maxRequests < 1) {
             throw PeregrineException.badInput("--max-requests must be >= 1, got " + maxRequests);
         }
+        Protocol p = Protocol.parse(protocol);
+        if (batch < 1) {
+            throw PeregrineException.badInput("--batch must be >= 1, got " + batch);
+        }
+        if (batch > 1 && !p.sendsTensors()) {
+            throw PeregrineException.badInput("--batch needs --protocol v2-rest or v2-grpc: a detect request "
+                    + "carries one image");
+        }
+        if (grpcPort < 1 || grpcPort > 65535) {
+            throw PeregrineException.badInput("--grpc-port must be 1..65535, got " + grpcPort);
+        }
+        if (compareBare != null && p != Protocol.DETECT) {
+            throw PeregrineException.badInput("--compare-bare needs --protocol detect: the bare detector runs the "
+                    + "whole pipeline, the tensor protocols only the model");
+        }
         List<Integer> steps = OptionParsers.positiveInts(concurrency, "--concurrency");
         for (int c : steps) {
             if (c > MAX_CONCURRENCY) {
@@ -172,7 +204,7 @@ public final class LoadgenCommand implements Callable<Integer>, PeregrineSubcomm
         if (compareBare != null && !java.nio.file.Files.isRegularFile(compareBare)) {
             throw PeregrineException.notFound("--compare-bare: model file not found: " + compareBare);
         }
-        return new LoadgenSettings(uri, model, steps, r, w, d, maxRequests, t, "peregrine "
+        return new LoadgenSettings(uri, model, p, batch, grpcPort, steps, r, w, d, maxRequests, t, "peregrine "
                 + BenchCommand.quoted(spec.commandLine().getParseResult().originalArgs(), "loadgen"));
     }
 }

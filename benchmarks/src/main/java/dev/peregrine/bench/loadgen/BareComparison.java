@@ -51,13 +51,13 @@ public final class BareComparison {
     /**
      * Runs the comparison.
      *
-     * @param client   the client to send with (the load generator's)
+     * @param client   the load generator's detect client: its request {@code i} is {@code images.get(i)}
      * @param detector an open detector on the model the server serves; not closed here
      * @param images   images to cycle through, the same sequence for both
      * @param warmUp   warm-up of each subject, not counted
      * @param duration measuring time of each subject
      */
-    static Result run(DetectClient client, Detector detector, List<EncodedImage> images, Duration warmUp,
+    static Result run(LoadClient client, Detector detector, List<EncodedImage> images, Duration warmUp,
             Duration duration, BenchProgress progress) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images");
@@ -67,9 +67,10 @@ public final class BareComparison {
         int[] nextBare = {0};
         DetectOptions options = DetectOptions.defaults();
         Subject http = new Subject("server", "HTTP, concurrency 1", Stage.END_TO_END, 1, measured -> {
-            EncodedImage img = images.get(nextHttp[0]++ % images.size());
+            int index = nextHttp[0]++ % images.size();
+            EncodedImage img = images.get(index);
             long t0 = System.nanoTime();
-            DetectClient.Reply reply = client.sendBlocking(img);
+            Reply reply = client.sendBlocking(index);
             long nanos = System.nanoTime() - t0;
             if (!reply.ok()) {
                 throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "the server answered " + reply.outcome()

@@ -4,6 +4,7 @@ import dev.peregrine.bench.LatencyRecorder;
 import dev.peregrine.bench.run.BenchProgress;
 import dev.peregrine.bench.run.EncodedImage;
 import dev.peregrine.engines.Detector;
+import dev.peregrine.engines.PeregrineException;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.net.URI;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Sends detect requests to a Peregrine server in steps, in the spirit of Triton's perf_analyzer: closed-loop steps
+ * Sends requests to a Peregrine server in steps, in the spirit of Triton's perf_analyzer: closed-loop steps
  * keep N requests in flight (each virtual user sends its next request when the previous one answered), an
  * open-loop step sends at a fixed rate whatever the server does. Every step is bounded by its duration and by a
  * request count; the last responses are awaited for at most the request timeout. A closed-loop step first runs a
@@ -35,8 +36,10 @@ import java.util.concurrent.locks.LockSupport;
  * measured before the JIT compiled it. Around each measured step the server's {@code /metrics} are scraped, so that
  * the batch sizes it formed and the queue time come with the client figures.
  *
- * <p>Requests go through {@link DetectClient} (HTTP/1.1 keep-alive, raw image bodies with their media type). When
- * the server reports its stage times, each answer's latency is also split into the detector's share (preprocess +
+ * <p>Requests go through the {@link LoadClient} of the settings' {@link Protocol}: encoded images to the detect
+ * route ({@link DetectClient}), or preprocessed tensors over the Open Inference Protocol's REST
+ * ({@link V2RestClient}) or gRPC ({@link V2GrpcClient}) binding, prepared once before the steps. When the detect
+ * route reports its stage times, each answer's latency is also split into the detector's share (preprocess +
  * inference) and the rest (HTTP, JSON, queueing, hand-overs), reported as {@link StepResult#outsideDetector()}.
  */
 public final class LoadGenerator implements AutoCloseable {
@@ -47,24 +50,28 @@ public final class LoadGenerator implements AutoCloseable {
     private static final long PROGRESS_NANOS = 200_000_000L;
 
     private final LoadgenSettings settings;
-    private final List<EncodedImage> images;
-    private final DetectClient client;
+    private final LoadClient client;
     private final HttpClient scraper;
-    private final AtomicInteger nextImage = new AtomicInteger();
+    private final AtomicInteger nextRequest = new AtomicInteger();
 
     /**
-     * @param settings where and how hard to send
-     * @param images   request bodies to cycle through
+     * Opens the client of the settings' protocol and prepares its requests (for the tensor protocols: reads the
+     * model's input from the server and preprocesses the images).
+     *
+     * @param settings where, what and how hard to send
+     * @param images   the images the requests are made of, cycled through
+     * @throws PeregrineException when the server's model metadata cannot be read or does not fit, or an image is bad
      */
-    public LoadGenerator(LoadgenSettings settings, List<EncodedImage> images) {
-        if (images.isEmpty()) {
-            throw new IllegalArgumentException("no images");
-        }
+    public LoadGenerator(LoadgenSettings settings, List<EncodedImage> images) throws PeregrineException {
+        this(settings, LoadClients.open(settings, images, settings.rate() != null ? MAX_OUTSTANDING
+                : settings.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1),
+                TensorPayloads.DEFAULT_BUDGET));
+    }
+
+    /** Sends through {@code client}, which this generator owns from now on. */
+    LoadGenerator(LoadgenSettings settings, LoadClient client) {
         this.settings = settings;
-        this.images = List.copyOf(images);
-        int connections = settings.rate() != null ? MAX_OUTSTANDING
-                : settings.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
-        this.client = new DetectClient(settings.detectUri(), connections, settings.timeout());
+        this.client = client;
         this.scraper = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(SCRAPE_TIMEOUT).build();
     }
@@ -84,18 +91,23 @@ public final class LoadGenerator implements AutoCloseable {
 
     /**
      * Measures the server at concurrency 1 against {@code detector} in this process, in alternating rounds (see
-     * {@link BareComparison}).
+     * {@link BareComparison}). Only for {@link Protocol#DETECT}.
      *
      * @param detector an open detector on the model the server serves; not closed here
+     * @param images   the images this generator was opened with
+     * @throws IllegalStateException for a tensor protocol: the bare detector runs the whole pipeline
      */
-    public BareComparison.Result compareBare(Detector detector, List<EncodedImage> bodies, Duration warmUp,
+    public BareComparison.Result compareBare(Detector detector, List<EncodedImage> images, Duration warmUp,
             Duration duration, BenchProgress progress) {
-        return BareComparison.run(client, detector, bodies, warmUp, duration, progress);
+        if (settings.protocol() != Protocol.DETECT) {
+            throw new IllegalStateException("the bare comparison needs --protocol detect");
+        }
+        return BareComparison.run(client, detector, images, warmUp, duration, progress);
     }
 
-    /** The next body to send, cycling through the images. */
-    EncodedImage nextImage() {
-        return images.get(Math.floorMod(nextImage.getAndIncrement(), images.size()));
+    /** The next request to send, cycling through the prepared ones. */
+    int nextRequest() {
+        return Math.floorMod(nextRequest.getAndIncrement(), client.requests());
     }
 
     /** Keeps {@code users} requests in flight for the step's warm-up, then for its duration or request budget. */
@@ -168,7 +180,7 @@ public final class LoadGenerator implements AutoCloseable {
                     return;
                 }
                 long t0 = System.nanoTime();
-                Future<DetectClient.Reply> reply = client.send(nextImage());
+                Future<Reply> reply = client.send(nextRequest());
                 // A send that failed before any I/O is already complete: loop here rather than recurse from its
                 // callback, which would nest one frame per request of the budget.
                 again = reply.isComplete();
@@ -210,7 +222,7 @@ public final class LoadGenerator implements AutoCloseable {
                 continue;
             }
             // Latency from the intended send time, so that a slow server cannot hide queueing (coordinated omission).
-            inFlight.add(client.send(nextImage()).onComplete(ar -> {
+            inFlight.add(client.send(nextRequest()).onComplete(ar -> {
                 tally.record(ar.result(), System.nanoTime() - intended);
                 outstanding.release();
             }).toCompletionStage().toCompletableFuture());
@@ -258,21 +270,6 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** Media type from the file extension. */
-    static String mediaType(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.endsWith(".png")) {
-            return "image/png";
-        }
-        if (n.endsWith(".bmp")) {
-            return "image/bmp";
-        }
-        if (n.endsWith(".webp")) {
-            return "image/webp";
-        }
-        return "image/jpeg";
-    }
-
     /** A scrape of {@code /metrics}, or why there is none. */
     private record Scrape(PrometheusText text, String error) {
     }
@@ -302,6 +299,7 @@ public final class LoadGenerator implements AutoCloseable {
      */
     static final class StepTally {
         private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+        private final LongAdder ok = new LongAdder();
         private final LatencyRecorder latencies = new LatencyRecorder(1024);
         private final LatencyRecorder outside = new LatencyRecorder(1024);
 
@@ -309,12 +307,16 @@ public final class LoadGenerator implements AutoCloseable {
             counts.computeIfAbsent(outcome, k -> new LongAdder()).increment();
         }
 
-        /** Counts {@code reply}; a 200 adds its latency and, when the server split it, the time outside the detector. */
-        synchronized void record(DetectClient.Reply reply, long nanos) {
+        /**
+         * Counts {@code reply}; a success adds its latency and, when the server split it, the time outside the
+         * detector.
+         */
+        synchronized void record(Reply reply, long nanos) {
             count(reply.outcome());
             if (!reply.ok()) {
                 return;
             }
+            ok.increment();
             latencies.add(nanos);
             long outsideNanos = reply.outsideDetectorNanos(nanos);
             if (outsideNanos >= 0) {
@@ -323,8 +325,7 @@ public final class LoadGenerator implements AutoCloseable {
         }
 
         long ok() {
-            LongAdder a = counts.get("200");
-            return a == null ? 0 : a.sum();
+            return ok.sum();
         }
 
         long sent() {

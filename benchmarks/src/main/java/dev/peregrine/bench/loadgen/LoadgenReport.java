@@ -22,16 +22,21 @@ public final class LoadgenReport {
     private LoadgenReport() {
     }
 
-    /** A fixed-width table, one line per step. */
-    public static String table(List<StepResult> steps) {
+    /**
+     * A fixed-width table, one line per step.
+     *
+     * @param imagesPerRequest images each request carries (img/s = ok/s times it)
+     */
+    public static String table(List<StepResult> steps, int imagesPerRequest) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-16s %7s %7s %9s %8s %8s %8s %9s %7s %9s %9s  %s%n", "step", "sent",
-                "ok", "ok/s", "p50 ms", "p90 ms", "p99 ms", "outside50", "errors", "mean bat", "queue ms",
-                "outcomes"));
+        sb.append(String.format(Locale.ROOT, "%-16s %7s %7s %9s %9s %8s %8s %8s %9s %7s %9s %9s  %s%n", "step",
+                "sent", "ok", "ok/s", "img/s", "p50 ms", "p90 ms", "p99 ms", "outside50", "errors", "mean bat",
+                "queue ms", "outcomes"));
         for (StepResult s : steps) {
             ServerSideFigures f = s.server();
-            sb.append(String.format(Locale.ROOT, "%-16s %7d %7d %9.1f %8.2f %8.2f %8.2f %9s %7d %9s %9s  %s%n",
-                    s.label(), s.sent(), s.ok(), s.okPerSecond(), s.latency().p50Ms(), s.latency().p90Ms(),
+            sb.append(String.format(Locale.ROOT, "%-16s %7d %7d %9.1f %9.1f %8.2f %8.2f %8.2f %9s %7d %9s %9s  %s%n",
+                    s.label(), s.sent(), s.ok(), s.okPerSecond(), s.okPerSecond() * imagesPerRequest,
+                    s.latency().p50Ms(), s.latency().p90Ms(),
                     s.latency().p99Ms(), outside50(s), s.errors(), f == null ? "-" : num(f.meanBatch(), 2),
                     f == null ? "-" : num(f.queueMeanMs(), 2), outcomes(s.outcomes())));
         }
@@ -89,21 +94,26 @@ public final class LoadgenReport {
     static String markdown(LoadgenSettings settings, List<StepResult> steps, List<Double> loadBefore,
             List<Double> loadAfter) {
         StringBuilder sb = new StringBuilder("# Peregrine load test\n\n");
-        sb.append("- Target: `").append(settings.detectUri()).append("`\n");
+        sb.append("- Target: `").append(settings.target()).append("`\n");
+        sb.append("- Protocol: ").append(settings.protocol().cliName()).append(settings.protocol().sendsTensors()
+                ? ", " + settings.batch() + " image(s) per request as an FP32 tensor, preprocessed by the client"
+                : ", one encoded image per request").append("\n");
         sb.append("- Command: `").append(settings.commandLine()).append("`\n");
         sb.append("- Load average before/after: ").append(loadBefore).append(" / ").append(loadAfter).append("\n");
         sb.append("- Warm-up per closed-loop step: ").append(settings.warmup().toMillis() / 1000.0)
                 .append(" s (not counted)\n");
         sb.append("- *Outside detector*: each answer's latency less the detector time the server reported for it "
                 + "(preprocess + inference): HTTP, JSON, queueing and thread hand-overs.\n\n");
-        sb.append("| step | sent | ok | ok/s | p50 ms | p90 ms | p99 ms | outside detector p50 / p90 ms | errors "
+        sb.append("| step | sent | ok | ok/s | img/s | p50 ms | p90 ms | p99 ms | outside detector p50 / p90 ms | errors "
                 + "| outcomes | server batches (size: count) | mean batch | queue mean ms | queue p50 ≤ ms "
                 + "| queue p99 ≤ ms |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|\n");
         for (StepResult s : steps) {
             ServerSideFigures f = s.server();
             sb.append("| ").append(s.label()).append(" | ").append(s.sent()).append(" | ").append(s.ok())
-                    .append(" | ").append(num(s.okPerSecond(), 1)).append(" | ").append(num(s.latency().p50Ms(), 2))
+                    .append(" | ").append(num(s.okPerSecond(), 1)).append(" | ")
+                    .append(num(s.okPerSecond() * settings.batch(), 1)).append(" | ")
+                    .append(num(s.latency().p50Ms(), 2))
                     .append(" | ").append(num(s.latency().p90Ms(), 2)).append(" | ")
                     .append(num(s.latency().p99Ms(), 2)).append(" | ").append(outside(s)).append(" | ")
                     .append(s.errors()).append(" | ")
@@ -121,7 +131,9 @@ public final class LoadgenReport {
             List<Double> loadAfter) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", "peregrine-loadgen/1");
-        root.put("target", settings.detectUri().toString());
+        root.put("target", settings.target());
+        root.put("protocol", settings.protocol().cliName());
+        root.put("images_per_request", settings.batch());
         root.put("command", settings.commandLine());
         root.put("warmup_s", settings.warmup().toMillis() / 1000.0);
         loadBefore.forEach(root.putArray("load_average_before")::add);
@@ -136,6 +148,7 @@ public final class LoadgenReport {
             o.put("ok", s.ok());
             put(o, "seconds", s.seconds());
             put(o, "ok_per_s", s.okPerSecond());
+            put(o, "images_per_s", s.okPerSecond() * settings.batch());
             latency(o.putObject("latency_ms"), s.latency());
             if (s.outsideDetector() == null) {
                 o.putNull("outside_detector_ms");

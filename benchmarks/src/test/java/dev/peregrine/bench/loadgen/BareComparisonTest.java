@@ -63,7 +63,7 @@ class BareComparisonTest {
     }
 
     private static DetectClient clientOf(FakeDetectServer server) {
-        return new DetectClient(server.url().resolve("/v1/models/shapes/detect"), 1, Duration.ofSeconds(10));
+        return new DetectClient(server.url().resolve("/v1/models/shapes/detect"), IMAGES, 1, Duration.ofSeconds(10));
     }
 
     @Test
@@ -107,7 +107,7 @@ class BareComparisonTest {
 
     @Test
     void stageSplitIsReadFromTheFirstImageAndMissingOnesAreNull() {
-        DetectClient.StageSplit split = DetectClient.split(Buffer.buffer("{\"images\":[{\"timing_ms\":"
+        Reply.StageSplit split = DetectClient.split(Buffer.buffer("{\"images\":[{\"timing_ms\":"
                 + "{\"queue\":9,\"preprocess\":1.25,\"inference\":10.5,\"postprocess\":0.5,\"total\":21}}]}"));
         assertThat(split.detectorMs()).isEqualTo(11.75);
         assertThat(DetectClient.split(Buffer.buffer("{\"detections\":[]}"))).isNull();
@@ -117,16 +117,16 @@ class BareComparisonTest {
         assertThat(DetectClient.split(Buffer.buffer("{\"images\":\"x\"}"))).isNull();
 
         // 20 ms answered, 11.75 ms of it in the detector; clamped at zero; unknown without stage times
-        assertThat(new DetectClient.Reply("200", split).outsideDetectorNanos(20_000_000L)).isEqualTo(8_250_000L);
-        assertThat(new DetectClient.Reply("200", split).outsideDetectorNanos(10_000_000L)).isZero();
-        assertThat(new DetectClient.Reply("200", null).outsideDetectorNanos(20_000_000L)).isEqualTo(-1);
+        assertThat(Reply.http(200, split).outsideDetectorNanos(20_000_000L)).isEqualTo(8_250_000L);
+        assertThat(Reply.http(200, split).outsideDetectorNanos(10_000_000L)).isZero();
+        assertThat(Reply.http(200, null).outsideDetectorNanos(20_000_000L)).isEqualTo(-1);
     }
 
     @Test
     void clientErrorsAreNamed() {
-        assertThat(DetectClient.outcome(new TimeoutException("t"))).isEqualTo("timeout");
-        assertThat(DetectClient.outcome(new java.util.concurrent.CompletionException(new TimeoutException("t"))))
+        assertThat(Reply.outcome(new TimeoutException("t"))).isEqualTo("timeout");
+        assertThat(Reply.outcome(new java.util.concurrent.CompletionException(new TimeoutException("t"))))
                 .isEqualTo("timeout");
-        assertThat(DetectClient.outcome(new java.io.IOException("reset"))).isEqualTo("io-error");
+        assertThat(Reply.outcome(new java.io.IOException("reset"))).isEqualTo("io-error");
     }
 }

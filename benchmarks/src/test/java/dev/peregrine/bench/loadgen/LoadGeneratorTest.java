@@ -25,7 +25,7 @@ class LoadGeneratorTest {
 
     private static LoadgenSettings settings(FakeDetectServer server, List<Integer> concurrency, Double rate,
             Duration duration, long max, Duration timeout) {
-        return new LoadgenSettings(server.url(), "shapes", concurrency, rate, Duration.ZERO, duration, max, timeout,
+        return LoadgenSettings.detect(server.url(), "shapes", concurrency, rate, Duration.ZERO, duration, max, timeout,
                 "test");
     }
 
@@ -68,14 +68,14 @@ class LoadGeneratorTest {
             assertThat(json.path("steps").get(1).path("outcomes").path("503").asLong()).isEqualTo(3);
             assertThat(json.path("steps").get(0).path("server").path("batch_sizes").path("2").asLong()).isEqualTo(3);
             assertThat(Files.readString(files.get(0))).contains("| concurrency 4 | 12 | 9 |");
-            assertThat(LoadgenReport.table(steps)).contains("concurrency 1").contains("200×9 503×3");
+            assertThat(LoadgenReport.table(steps, 1)).contains("concurrency 1").contains("200×9 503×3");
         }
     }
 
     @Test
     void warmUpRequestsAreSentButNotCounted() throws Exception {
         try (FakeDetectServer server = new FakeDetectServer(0, 0, true);
-             LoadGenerator gen = new LoadGenerator(new LoadgenSettings(server.url(), "shapes", List.of(2), null,
+             LoadGenerator gen = new LoadGenerator(LoadgenSettings.detect(server.url(), "shapes", List.of(2), null,
                      Duration.ofMillis(300), Duration.ofSeconds(30), 5, Duration.ofSeconds(10), "test"), IMAGES)) {
             StepResult s = gen.run(BenchProgress.NONE).get(0);
             assertThat(s.sent()).isEqualTo(5);
@@ -117,8 +117,8 @@ class LoadGeneratorTest {
 
     @Test
     void mediaTypesFollowTheExtension() {
-        assertThat(LoadGenerator.mediaType("x.PNG")).isEqualTo("image/png");
-        assertThat(LoadGenerator.mediaType("x.webp")).isEqualTo("image/webp");
-        assertThat(LoadGenerator.mediaType("x.jpeg")).isEqualTo("image/jpeg");
+        assertThat(DetectClient.mediaType("x.PNG")).isEqualTo("image/png");
+        assertThat(DetectClient.mediaType("x.webp")).isEqualTo("image/webp");
+        assertThat(DetectClient.mediaType("x.jpeg")).isEqualTo("image/jpeg");
     }
 }

@@ -41,8 +41,10 @@ final class EngineTensorModel implements TensorModel {
      * @param name   model name (names the batcher's thread)
      * @param shared the model's first engine instance
      * @param policy the model's batching policy; the batch is capped at what the engine accepts
+     * @param listener where the batcher reports batches, queue times and drops (the server's metrics)
      */
-    EngineTensorModel(String name, SharedEngineDetector shared, BatchPolicy policy) throws PeregrineException {
+    EngineTensorModel(String name, SharedEngineDetector shared, BatchPolicy policy, BatcherListener listener)
+            throws PeregrineException {
         this.shared = shared;
         Engine engine = shared.engine();
         ModelInfo info = shared.info();
@@ -58,7 +60,7 @@ final class EngineTensorModel implements TensorModel {
                 .runner(this::run)
                 .releaser(item -> item.released().run())
                 .clock(MonotonicClock.SYSTEM)
-                .listener(BatcherListener.NOOP)
+                .listener(listener)
                 .build();
     }
 

@@ -3,6 +3,8 @@ package dev.peregrine.server.http;
 import dev.peregrine.engines.Detector;
 import dev.peregrine.engines.Engines;
 import dev.peregrine.engines.PeregrineException;
+import dev.peregrine.server.batch.BatcherListener;
+import dev.peregrine.server.metrics.ServerMetrics;
 import dev.peregrine.server.model.DetectorOpener;
 import dev.peregrine.server.model.ModelArtifact;
 import dev.peregrine.server.model.ModelLoader;
@@ -20,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EngineTensorViews implements TensorModels {
     private final Map<String, EngineTensorModel> views = new ConcurrentHashMap<>();
+    /** Where tensor batches are recorded; null until the server attaches its metrics (tests may not). */
+    private volatile ServerMetrics metrics;
 
     /** An opener of YOLO detectors whose engines stay reachable for tensor requests. */
     public DetectorOpener opener(long maxPixels) {
@@ -35,7 +39,10 @@ public final class EngineTensorViews implements TensorModels {
                 if (d instanceof SharedEngineDetector shared && !views.containsKey(spec.name())) {
                     // On the registry's loading thread: the view's shape probe runs the engine once.
                     try {
-                        views.put(spec.name(), new EngineTensorModel(spec.name(), shared, spec.policy()));
+                        ServerMetrics m = metrics;
+                        BatcherListener listener = m == null ? BatcherListener.NOOP
+                                : m.batcherListener(spec.name(), spec.policy().maxBatch());
+                        views.put(spec.name(), new EngineTensorModel(spec.name(), shared, spec.policy(), listener));
                     } catch (PeregrineException | RuntimeException e) {
                         d.close();
                         throw e;
@@ -55,6 +62,11 @@ public final class EngineTensorViews implements TensorModels {
                 return loader.artifact(spec);
             }
         };
+    }
+
+    @Override
+    public void attachMetrics(ServerMetrics metrics) {
+        this.metrics = metrics;
     }
 
     @Override

@@ -51,6 +51,7 @@ public final class ServerRuntime implements AutoCloseable {
     public static ServerRuntime start(HttpServerConfig config, List<ModelSpec> specs, ModelLoader loader,
             TensorModels tensors) throws PeregrineException {
         ServerMetrics metrics = new ServerMetrics();
+        tensors.attachMetrics(metrics);
         ModelRegistry registry = ModelRegistry.load(specs, TimedDetector.wrap(loader), metrics);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         log.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"

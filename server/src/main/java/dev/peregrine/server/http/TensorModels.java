@@ -1,5 +1,6 @@
 package dev.peregrine.server.http;
 
+import dev.peregrine.server.metrics.ServerMetrics;
 import dev.peregrine.server.model.ServedModel;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,6 +13,14 @@ public interface TensorModels {
 
     /** The tensor view of {@code model}, when it has one. */
     Optional<TensorModel> of(ServedModel model);
+
+    /**
+     * Records the tensor batches of models loaded from now on into {@code metrics} (batch sizes, queue time, engine
+     * time, dropped requests under the model's name, beside its detect batches); called by the server before it
+     * loads the models. Nothing to do by default.
+     */
+    default void attachMetrics(ServerMetrics metrics) {
+    }
 
     /**
      * Stops admitting tensor requests, runs what is queued for up to {@code grace} and refuses the rest; called by

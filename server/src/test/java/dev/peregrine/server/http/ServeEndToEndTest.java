@@ -38,6 +38,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -104,6 +106,15 @@ class ServeEndToEndTest {
                     d.getFloat("score"), d.getInteger("class_id")));
         }
         return out;
+    }
+
+    /** Images the model's batches have run so far, from {@code peregrine_batch_size_sum}. */
+    private static double batchedImages() throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^peregrine_batch_size_sum\\{model=\"shapes\"} (\\S+)$").matcher(metrics);
+        assertThat(m.find()).as("peregrine_batch_size_sum of shapes in /metrics").isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     private static byte[] fixtureImage(String file) throws Exception {
@@ -214,11 +225,14 @@ class ServeEndToEndTest {
         byte[] body = new byte[header.length + bin.capacity()];
         System.arraycopy(header, 0, body, 0, header.length);
         System.arraycopy(bin.array(), 0, body, header.length, bin.capacity());
+        double batchedBefore = batchedImages();
         HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v2/models/shapes/infer"))
                 .header("Content-Type", "application/octet-stream")
                 .header("Inference-Header-Content-Length", Integer.toString(header.length))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+        // the tensor batch is in the model's metrics beside its detect batches
+        assertThat(batchedImages() - batchedBefore).isEqualTo(2.0);
         // the body was read in place by the batch and given back to the pool once both images had run
         Poll.until("the request body is back in the pool", () -> PooledBody.liveBuffers() == 0);
         int jsonLen = Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
