@@ -102,8 +102,11 @@ public final class LoadgenReport {
         sb.append("- Load average before/after: ").append(loadBefore).append(" / ").append(loadAfter).append("\n");
         sb.append("- Warm-up per closed-loop step: ").append(settings.warmup().toMillis() / 1000.0)
                 .append(" s (not counted)\n");
-        sb.append("- *Outside detector*: each answer's latency less the detector time the server reported for it "
-                + "(preprocess + inference): HTTP, JSON, queueing and thread hand-overs.\n\n");
+        if (settings.protocol() == Protocol.DETECT) {
+            sb.append("- *Outside detector*: each answer's latency less the detector time the server reported for "
+                    + "it (preprocess + inference): HTTP, JSON, queueing and thread hand-overs.\n");
+        }
+        sb.append("\n");
         sb.append("| step | sent | ok | ok/s | img/s | p50 ms | p90 ms | p99 ms | outside detector p50 / p90 ms | errors "
                 + "| outcomes | server batches (size: count) | mean batch | queue mean ms | queue p50 ≤ ms "
                 + "| queue p99 ≤ ms |\n");

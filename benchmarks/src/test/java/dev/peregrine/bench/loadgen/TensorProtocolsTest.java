@@ -3,6 +3,7 @@ package dev.peregrine.bench.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.bench.run.BenchProgress;
 import dev.peregrine.bench.run.EncodedImage;
 import dev.peregrine.engines.Device;
@@ -81,7 +82,16 @@ class TensorProtocolsTest {
         for (Protocol protocol : List.of(Protocol.V2_REST, Protocol.V2_GRPC)) {
             LoadgenSettings s = settings("shapes", protocol, 2, Duration.ofSeconds(30));
             try (LoadGenerator gen = new LoadGenerator(s, images)) {
-                for (StepResult step : gen.run(BenchProgress.NONE)) {
+                List<StepResult> steps = gen.run(BenchProgress.NONE);
+                JsonNode json = LoadgenReport.json(s, steps, List.of(), List.of());
+                assertThat(json.path("protocol").asText()).isEqualTo(protocol.cliName());
+                assertThat(json.path("images_per_request").asInt()).isEqualTo(2);
+                assertThat(json.path("steps").get(0).path("images_per_s").asDouble())
+                        .isEqualTo(2 * steps.get(0).okPerSecond());
+                assertThat(LoadgenReport.markdown(s, steps, List.of(), List.of()))
+                        .contains("- Protocol: " + protocol.cliName() + ", 2 image(s) per request")
+                        .doesNotContain("Outside detector");
+                for (StepResult step : steps) {
                     String what = protocol.cliName() + " " + step.label();
                     assertThat(step.sent()).as(what).isEqualTo(8);
                     assertThat(step.ok()).as(what + ": %s", step.outcomes()).isEqualTo(8);
