@@ -15,6 +15,8 @@ import dev.peregrine.engines.pipeline.YoloDetector;
 import dev.peregrine.exporter.ExportOptions;
 import dev.peregrine.exporter.Exporter;
 import dev.peregrine.exporter.ProgressListener;
+import dev.peregrine.server.model.ModelArtifact;
+import dev.peregrine.server.model.ModelFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -32,8 +34,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code peregrine val}: measures a detector's accuracy on a labelled YOLO-format data set the way Ultralytics
  * {@code val} does (conf 0.001, IoU 0.7, multi-label NMS, max_det 300), and prints Ultralytics' per-class table;
- * optionally pycocotools-style figures, a metrics JSON and COCO results JSON. A {@code .pt} checkpoint is exported
- * to a temporary ONNX first.
+ * optionally pycocotools-style figures, a metrics JSON and COCO results JSON. The model is resolved as {@code serve}
+ * and {@code predict} resolve it ({@link ModelFiles}), so that what is measured is what would be served: a
+ * {@code .pt} checkpoint runs as its cached export (at another {@code --imgsz}, as a temporary export of that size),
+ * an INT8 model with int8 activations in its uint8-activation form on the CPU (unless
+ * {@code --no-cpu-uint8-activations}).
  */
 @Command(name = "val", mixinStandardHelpOptions = true,
         description = "Measure mAP of a YOLO model on a labelled data set (Ultralytics val semantics).")
@@ -59,6 +64,9 @@ public final class ValCommand implements Callable<Integer> {
     EngineRunOptions runOptions = new EngineRunOptions();
 
     @Mixin
+    CpuUint8Option cpuUint8 = new CpuUint8Option();
+
+    @Mixin
     DetectThresholds thresholds = new DetectThresholds(DetectOptions.validation());
 
     @Option(names = "--coco", description = "Also print pycocotools-style figures (AP@[.5:.95], AP50, AP75, "
@@ -81,14 +89,23 @@ public final class ValCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path exported = null;
         try {
-            Path onnx = model;
-            if (model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt")) {
+            ModelArtifact artifact;
+            boolean checkpoint = model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt");
+            if (checkpoint && imgsz != null) { // the export cache holds the checkpoint's own size only
                 exported = Files.createTempDirectory("peregrine-val");
-                onnx = exportCheckpoint(exported.resolve("model.onnx"), out);
+                artifact = new ModelArtifact(model, exportCheckpoint(exported.resolve("model.onnx"), out),
+                        ModelArtifact.Derivation.EXPORTED);
+            } else {
+                artifact = ModelFiles.standard(cpuUint8.enabled()).resolve(model, runOptions.device(),
+                        runOptions.batch());
             }
-            try (YoloDetector detector = YoloDetector.open(runOptions.config(onnx))) {
+            if (artifact.derived()) {
+                err.println("running " + artifact.describe());
+                err.flush();
+            }
+            try (YoloDetector detector = YoloDetector.open(runOptions.config(artifact.file()))) {
                 ModelInfo info = detector.info();
-                if (onnx == model) { // an exported checkpoint has the asked size by construction
+                if (!checkpoint) { // an exported checkpoint has the asked size by construction
                     ImageSize.requireModelSize(imgsz, info, model);
                 }
                 EvalDataset dataset = YoloDataset.read(data, info.names());
@@ -101,7 +118,7 @@ public final class ValCommand implements Callable<Integer> {
                 DetectorValidator.Result r = DetectorValidator.run(detector, dataset, options, batch,
                         progress::advance);
                 progress.finish();
-                report(r, dataset, info, detector.engineDescription(), out);
+                report(r, dataset, info, detector.engineDescription(), artifact, out);
             }
         } catch (IOException e) {
             throw PeregrineException.badInput("cannot create a temporary folder: " + e.getMessage());
@@ -112,7 +129,7 @@ public final class ValCommand implements Callable<Integer> {
     }
 
     private void report(DetectorValidator.Result r, EvalDataset dataset, ModelInfo info, String engine,
-                        PrintWriter out) throws PeregrineException {
+                        ModelArtifact artifact, PrintWriter out) throws PeregrineException {
         EvalReport report = r.report();
         int n = Math.max(1, report.images());
         out.print(MetricsTable.ultralytics(report));
@@ -124,6 +141,8 @@ public final class ValCommand implements Callable<Integer> {
         if (json != null) {
             ObjectNode root = EvalReportJson.toJson(report);
             root.put("model", model.toString());
+            root.putObject("artifact").put("file", artifact.file().getFileName().toString())
+                    .put("derivation", artifact.derivation().jsonName());
             root.put("data", data.toString());
             root.putArray("imgsz").add(info.inputHeight()).add(info.inputWidth());
             root.put("precision", info.precision().name().toLowerCase(Locale.ROOT));

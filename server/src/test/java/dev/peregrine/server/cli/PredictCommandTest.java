@@ -84,24 +84,6 @@ class PredictCommandTest {
         }
     }
 
-    /** Runs {@code body} with the export cache in {@code cache} ({@code -Dperegrine.cache}), then restores it. */
-    private static void withCache(Path cache, ThrowingRunnable body) throws Exception {
-        String previous = System.setProperty("peregrine.cache", cache.toString());
-        try {
-            body.run();
-        } finally {
-            if (previous == null) {
-                System.clearProperty("peregrine.cache");
-            } else {
-                System.setProperty("peregrine.cache", previous);
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface ThrowingRunnable {
-        void run() throws Exception;
-    }
 
     private static List<String> names(Path folder) throws Exception {
         try (Stream<Path> s = Files.list(folder)) {
@@ -113,7 +95,7 @@ class PredictCommandTest {
     void checkpointIsExportedOnceAndPredictsLikeUltralytics() throws Exception {
         Path cache = dir.resolve("cache");
         String pt = Fixtures.file("trained/shapes-yolov8n.pt").toString();
-        withCache(cache, () -> {
+        ExportCacheProperty.with(cache, () -> {
             Path json = dir.resolve("pt.json");
             CliRun r = run("predict", "--model", pt, "--json", json.toString(), valImage(1), valImage(2));
             assertThat(r.exit()).as(r.err()).isZero();
@@ -137,7 +119,7 @@ class PredictCommandTest {
         Path cache = dir.resolve("cache");
         Path int8 = dir.resolve("shapes-int8.onnx");
         OnnxFiles.write(Int8TestModels.trainedInt8(), int8);
-        withCache(cache, () -> {
+        ExportCacheProperty.with(cache, () -> {
             CliRun r = run("predict", "--model", int8.toString(), valImage(1));
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.err()).contains("running shapes-int8.onnx: int8 activations converted to uint8 for ONNX "

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.peregrine.exporter.precision.OnnxFiles;
+import dev.peregrine.server.model.Int8TestModels;
 import dev.peregrine.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,60 @@ class ValCommandTest {
         assertThat(got.get("images").asInt()).isEqualTo(150);
         assertThat(got.get("precision").asText()).isEqualTo("fp32");
         assertThat(Files.readString(preds)).startsWith("[{\"image_id\":1,\"file_name\":\"000001.jpg\"");
+    }
+
+    /**
+     * {@code val} measures what {@code serve} would run: an INT8 model with int8 activations in its uint8 form on the
+     * CPU, said on stderr and in the JSON, within the INT8 budget of the FP32 figures.
+     */
+    @Test
+    void int8ModelIsMeasuredInTheFormServeRuns() throws Exception {
+        Path int8 = dir.resolve("shapes-int8.onnx");
+        OnnxFiles.write(Int8TestModels.trainedInt8(), int8);
+        Path cache = dir.resolve("cache");
+        Path json = dir.resolve("int8.json");
+        ExportCacheProperty.with(cache, () -> {
+            CliRun r = run("val", "--model", int8.toString(), "--data", Fixtures.file("trained/data.yaml").toString(),
+                    "--json", json.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err()).contains("running shapes-int8.onnx: int8 activations converted to uint8 for ONNX "
+                    + "Runtime's CPU integer kernels (" + cache);
+            JsonNode got = Fixtures.readJson(json);
+            assertThat(got.at("/artifact/derivation").asText()).isEqualTo("uint8_activations");
+            assertThat(got.at("/artifact/file").asText()).startsWith("shapes-int8-uint8act-");
+            assertThat(got.get("precision").asText()).isEqualTo("int8");
+            JsonNode ref = Fixtures.readJson(Fixtures.file("trained/metrics.json")).at("/val/onnx");
+            assertThat(got.at("/metrics/mAP50-95").asDouble()).isCloseTo(ref.get("mAP50-95").asDouble(),
+                    within(0.02));
+        });
+    }
+
+    /**
+     * A checkpoint is measured as its cached export, as {@code serve} runs it, with the ONNX figures; at another
+     * {@code --imgsz} as a temporary export of that size.
+     */
+    @Test
+    void checkpointRunsAsItsCachedExportOrAtAnotherSize() throws Exception {
+        Path cache = dir.resolve("cache");
+        String pt = Fixtures.file("trained/shapes-yolov8n.pt").toString();
+        String data = Fixtures.file("trained/data.yaml").toString();
+        ExportCacheProperty.with(cache, () -> {
+            Path json = dir.resolve("pt.json");
+            CliRun r = run("val", "--model", pt, "--data", data, "--json", json.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err()).contains("running shapes-yolov8n.pt: exported to ONNX by the Java exporter (" + cache);
+            JsonNode got = Fixtures.readJson(json);
+            assertThat(got.at("/artifact/derivation").asText()).isEqualTo("exported");
+            JsonNode ref = Fixtures.readJson(Fixtures.file("trained/metrics.json")).at("/val/onnx");
+            assertThat(got.at("/metrics/mAP50-95").asDouble()).isCloseTo(ref.get("mAP50-95").asDouble(),
+                    within(0.005));
+
+            Path small = dir.resolve("pt256.json");
+            CliRun r256 = run("val", "--model", pt, "--data", data, "--imgsz", "256", "--json", small.toString());
+            assertThat(r256.exit()).as(r256.err()).isZero();
+            assertThat(r256.out()).contains("exporting shapes-yolov8n.pt to ONNX for validation");
+            assertThat(Fixtures.readJson(small).get("imgsz").toString()).isEqualTo("[256,256]");
+        });
     }
 
     @Test
