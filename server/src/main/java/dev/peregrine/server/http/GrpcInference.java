@@ -25,9 +25,11 @@ import dev.peregrine.server.grpc.v2.ServerReadyResponse;
 import dev.peregrine.server.model.ServedModel;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
@@ -62,9 +64,10 @@ import org.slf4j.LoggerFactory;
  * (400), NOT_FOUND (404), RESOURCE_EXHAUSTED (413), FAILED_PRECONDITION (422), UNAVAILABLE (503, retry),
  * DEADLINE_EXCEEDED (504), UNAUTHENTICATED (401), INTERNAL (500).
  *
- * <p>Memory: gRPC messages arrive whole in a heap buffer (Vert.x) and are parsed there by protobuf; the input
- * tensor is read as a view of that buffer (no second copy). For the lowest heap use per request, prefer the REST
- * binary extension, whose bodies stay in pooled native memory ({@link PooledBodies}).
+ * <p>Memory: ModelInfer messages are read off the HTTP/2 stream into pooled native memory ({@link GrpcInferCall})
+ * and parsed there by protobuf with aliasing, so the input tensor the batch reads is a view of that memory, as on
+ * the REST binary route ({@link PooledBodies}); the other (small) calls go through Vert.x's gRPC server. The answer
+ * is serialized once into a heap buffer of the output's size.
  */
 final class GrpcInference {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcInference.class);
@@ -81,7 +84,7 @@ final class GrpcInference {
         this.auth = shared.config().apiKey() == null ? null : new ApiKeyAuth(shared.config().apiKey());
     }
 
-    /** A gRPC server (an HTTP/2 request handler) with every method of the service registered. */
+    /** A gRPC server (an HTTP/2 request handler) with every method of the service but ModelInfer registered. */
     GrpcServer server(Vertx vertx) {
         // Messages may be as large as a REST body; gRPC's usual 4 MiB would refuse a 640x640 batch of 2.
         GrpcServer server = GrpcServer.server(vertx, new GrpcServerOptions()
@@ -100,8 +103,23 @@ final class GrpcInference {
                         .setVersion(V2Handler.SERVER_VERSION).build()));
         unary(server, "ModelMetadata", ModelMetadataRequest.parser(),
                 req -> call(() -> metadata(req.getName())));
-        server.callHandler(method("ModelInfer"), this::infer);
         return server;
+    }
+
+    /**
+     * The gRPC port's request handler: ModelInfer calls are read by {@link GrpcInferCall} (messages in pooled native
+     * memory), every other call by Vert.x's gRPC server ({@link #server}).
+     */
+    Handler<HttpServerRequest> handler(Vertx vertx) {
+        GrpcServer others = server(vertx);
+        long maxMessage = shared.config().bodyLimitBytes();
+        return request -> {
+            if (GrpcInferCall.accepts(request)) {
+                infer(new GrpcInferCall(request, maxMessage));
+            } else {
+                others.handle(request);
+            }
+        };
     }
 
     /**
@@ -119,8 +137,13 @@ final class GrpcInference {
      * @throws PeregrineException BAD_INPUT naming what is wrong with the message
      */
     static <Q> Q decode(Parser<Q> parser, Buffer message, String method) throws PeregrineException {
+        return decode(parser, ((BufferInternal) message).getByteBuf().nioBuffer(), method);
+    }
+
+    /** {@link #decode(Parser, Buffer, String)} of a message in a byte buffer (its position to its limit). */
+    static <Q> Q decode(Parser<Q> parser, ByteBuffer message, String method) throws PeregrineException {
         try {
-            CodedInputStream in = CodedInputStream.newInstance(((BufferInternal) message).getByteBuf().nioBuffer());
+            CodedInputStream in = CodedInputStream.newInstance(message);
             in.enableAliasing(true);
             return parser.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
@@ -205,22 +228,19 @@ final class GrpcInference {
     }
 
     /**
-     * ModelInfer: decode, admission (the message's size against {@code --queue-mb}, held until the answer), parse on
-     * a worker, run on the model's tensor batcher, answer raw output bytes.
+     * ModelInfer: read the message into pooled native memory ({@link GrpcInferCall}), decode it there, admission (the
+     * message's size against {@code --queue-mb}, held until the answer), parse on a worker, run on the model's
+     * tensor batcher reading the raw input where it lies, answer raw output bytes.
      */
-    private void infer(GrpcServerRequest<Buffer, ModelInferResponse> request) {
+    private void infer(GrpcInferCall call) {
         long start = System.nanoTime();
-        Optional<PeregrineException> refused = authenticate(request.headers());
+        Optional<PeregrineException> refused = authenticate(call.headers());
         if (refused.isPresent()) {
-            fail(request, refused.get());
+            fail(call, refused.get());
             return;
         }
         Context context = Vertx.currentContext();
-        AtomicBoolean ended = new AtomicBoolean();
-        AtomicBoolean received = new AtomicBoolean();
-        request.endHandler(v -> failWithoutMessage(request, received));
-        request.handler(bytes -> {
-            received.set(true);
+        call.read(bytes -> {
             ModelInferRequest msg;
             ServedModel m;
             TensorModel t;
@@ -231,41 +251,47 @@ final class GrpcInference {
                 m = shared.models().ready(msg.getModelName());
                 t = shared.tensors().of(m).orElseThrow(() -> PeregrineException.unsupported("model '" + m.name()
                         + "' does not offer tensor inference"));
-                deadline = Deadline.after(timeout(request.headers()), shared.clock());
+                deadline = Deadline.after(timeout(call.headers()), shared.clock());
                 // Held from here until the answer: the message, and the views of it the batch reads.
-                ticket = shared.admission().admit(bytes.length());
+                ticket = shared.admission().admit(bytes.remaining());
             } catch (PeregrineException e) {
-                finish(request, ended, null, start, null, e);
+                finish(call, null, start, null, e);
                 return;
             }
+            // This chain's own reference to the message, held until it completes: the call's goes when it is
+            // answered or reset, which can be while the worker still parses. Per-image references are taken below.
+            PooledBody body = call.body().retain();
             shared.workers().executeBlocking(() -> parse(msg, t.input(), t.output()), false)
                     .compose(req -> {
+                        // The raw input is read in place: one reference per image, each released when the batcher
+                        // no longer reads that image (which may be after a cancelled call ended).
+                        for (int i = 0; i < req.batch(); i++) {
+                            body.retain();
+                        }
                         CompletableFuture<TensorModel.RawOutput> run = t.infer(req.data(), req.batch(), deadline,
-                                () -> { });
-                        request.exceptionHandler(e -> run.cancel(false)); // client cancelled or reset the stream
+                                body::release);
+                        call.onReset(() -> run.cancel(false)); // the client cancelled or reset the stream
                         return Future.fromCompletionStage(run, context);
                     })
                     .map(out -> response(m.name(), msg.getId(), out))
                     .onComplete(ar -> {
+                        body.release();
                         ticket.close();
-                        finish(request, ended, m.name(), start, ar.succeeded() ? ar.result() : null, ar.cause());
+                        finish(call, m.name(), start, ar.succeeded() ? ar.result() : null, ar.cause());
                     });
         });
     }
 
     /** Answers once: the response, or the failure as a gRPC status; records the request like a REST one. */
-    private void finish(GrpcServerRequest<Buffer, ModelInferResponse> request, AtomicBoolean ended,
-            String model, long start, ModelInferResponse response, Throwable failure) {
-        if (!ended.compareAndSet(false, true)) {
-            return;
-        }
+    private void finish(GrpcInferCall call, String model, long start, ModelInferResponse response,
+            Throwable failure) {
         int status = failure == null ? 200 : ApiError.of(failure).status();
         boolean served = model != null && ModelNames.isValid(model) && shared.registry().get(model).isPresent();
         shared.recorder().finished(ENDPOINT, served ? model : "unknown", status, System.nanoTime() - start);
         if (failure == null) {
-            answer(request, () -> request.response().end(response));
+            call.answer(response);
         } else {
-            fail(request, failure);
+            fail(call, failure);
         }
     }
 
@@ -357,9 +383,19 @@ final class GrpcInference {
     }
 
     private static void fail(GrpcServerRequest<?, ?> request, Throwable failure) {
-        ApiError error = failure instanceof Unauthenticated u ? new ApiError(401, "unauthorized", u.getMessage())
-                : ApiError.of(failure);
+        ApiError error = error(failure);
         answer(request, () -> request.response().status(status(error.status())).statusMessage(error.message()).end());
+    }
+
+    private static void fail(GrpcInferCall call, Throwable failure) {
+        ApiError error = error(failure);
+        call.fail(status(error.status()), error.message());
+    }
+
+    /** The REST error a failure would be; a refused API key is 401. */
+    private static ApiError error(Throwable failure) {
+        return failure instanceof Unauthenticated u ? new ApiError(401, "unauthorized", u.getMessage())
+                : ApiError.of(failure);
     }
 
     /**

@@ -102,7 +102,7 @@ public final class PeregrineHttpServer {
         }
         GrpcInference grpc = new GrpcInference(inferenceServices());
         return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort()))
-                .requestHandler(grpc.server(vertx))
+                .requestHandler(grpc.handler(vertx))
                 .listen()
                 .map(server -> {
                     synchronized (this) {

@@ -19,6 +19,12 @@ import dev.peregrine.server.grpc.v2.ServerMetadataResponse;
 import dev.peregrine.server.grpc.v2.ServerReadyRequest;
 import dev.peregrine.server.grpc.v2.ServerReadyResponse;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.junit5.VertxExtension;
 import java.nio.ByteBuffer;
@@ -192,6 +198,7 @@ class GrpcInferenceTest {
                 assertThat(garbage.message()).contains("the " + method + " request is not a valid protobuf message");
             }
             assertThat(s.server.admission().inFlight()).as("nothing held by the refused calls").isZero();
+            Poll.until("the refused calls' messages are back in the pool", () -> PooledBody.liveBuffers() == 0);
             // The server still answers after all of that.
             assertThat(grpc.call("ModelInfer", ModelInferRequest.newBuilder().setModelName("shapes")
                     .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).addRawInputContents(oneImage).build(),
@@ -242,6 +249,9 @@ class GrpcInferenceTest {
             public CompletableFuture<TensorModel.RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline,
                     Runnable imageReleased) {
                 TensorModel.RawOutput out = FakeTensorModel.compute(nchw, batch);
+                for (int i = 0; i < batch; i++) {
+                    imageReleased.run(); // the input was read (copied) above, as the batcher's copy does
+                }
                 return release.thenApply(v -> out);
             }
         };
@@ -283,6 +293,86 @@ class GrpcInferenceTest {
                     .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).addRawInputContents(raw(input(1))).build(),
                     ModelInferResponse.getDefaultInstance()).status()).isEqualTo(GrpcStatus.OK);
         }
+    }
+
+    /** A ModelInfer stream sent as raw HTTP/2 (h2c): the grpc-status and grpc-message the server answered. */
+    private record RawAnswer(int httpStatus, String grpcStatus, String grpcMessage) {
+    }
+
+    private static RawAnswer rawCall(Vertx vertx, int port, Buffer body, Map<String, String> headers)
+            throws Exception {
+        HttpClient h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+        try {
+            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+                    .setPort(port).setURI(GrpcInferCall.PATH).putHeader("content-type", "application/grpc")
+                    .putHeader("te", "trailers");
+            headers.forEach(options::putHeader);
+            return h2.request(options).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> {
+                String status = resp.getHeader("grpc-status") != null ? resp.getHeader("grpc-status")
+                        : resp.getTrailer("grpc-status");
+                String message = resp.getHeader("grpc-message") != null ? resp.getHeader("grpc-message")
+                        : resp.getTrailer("grpc-message");
+                return new RawAnswer(resp.statusCode(), status, message);
+            })).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } finally {
+            h2.close();
+        }
+    }
+
+    private static Buffer frame(int flag, int declaredLength, byte[] payload) {
+        return Buffer.buffer().appendByte((byte) flag).appendInt(declaredLength).appendBytes(payload);
+    }
+
+    /**
+     * ModelInfer streams are read by Peregrine ({@link GrpcInferCall}): what is not one uncompressed message gets
+     * the status that says so, percent-encoded where needed, and every message's native memory goes back to the
+     * pool whatever the outcome.
+     */
+    @Test
+    void malformedStreamsAreRefusedAndTheirMemoryReturned(Vertx vertx) throws Exception {
+        try (TestServer s = start(vertx, HttpServerConfig.defaults(0))) {
+            int port = s.server.grpcPort();
+            byte[] message = ModelInferRequest.newBuilder().setModelName("shapes")
+                    .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).addRawInputContents(raw(input(1))).build()
+                    .toByteArray();
+            RawAnswer ok = rawCall(vertx, port, frame(0, message.length, message), Map.of());
+            assertThat(ok.httpStatus()).isEqualTo(200);
+            assertThat(ok.grpcStatus()).isEqualTo("0");
+
+            RawAnswer compressed = rawCall(vertx, port, frame(1, message.length, message),
+                    Map.of("grpc-encoding", "gzip"));
+            assertThat(compressed.grpcStatus()).isEqualTo(Integer.toString(GrpcStatus.UNIMPLEMENTED.code));
+            assertThat(compressed.grpcMessage()).isEqualTo("compressed messages are not supported (grpc-encoding "
+                    + "gzip); send them uncompressed");
+
+            RawAnswer truncated = rawCall(vertx, port, frame(0, message.length + 10, message), Map.of());
+            assertThat(truncated.grpcStatus()).isEqualTo(Integer.toString(GrpcStatus.INVALID_ARGUMENT.code));
+            assertThat(truncated.grpcMessage()).contains("ended inside its message");
+
+            RawAnswer two = rawCall(vertx, port, frame(0, message.length, message)
+                    .appendBuffer(frame(0, message.length, message)), Map.of());
+            assertThat(two.grpcStatus()).isEqualTo(Integer.toString(GrpcStatus.INVALID_ARGUMENT.code));
+            assertThat(two.grpcMessage()).contains("carries one request message");
+
+            RawAnswer header = rawCall(vertx, port, Buffer.buffer(new byte[] {0, 0}), Map.of());
+            assertThat(header.grpcMessage()).contains("inside a message header");
+
+            // a model name that needs escaping comes back percent-encoded, as grpc-message requires
+            byte[] unknown = ModelInferRequest.newBuilder().setModelName("n\u00e9e%").build().toByteArray();
+            RawAnswer escaped = rawCall(vertx, port, frame(0, unknown.length, unknown), Map.of());
+            assertThat(escaped.grpcStatus()).isEqualTo(Integer.toString(GrpcStatus.INVALID_ARGUMENT.code));
+            assertThat(escaped.grpcMessage()).contains("n%C3%A9e%25");
+
+            assertThat(s.server.admission().inFlight()).isZero();
+            Poll.until("every message is back in the pool", () -> PooledBody.liveBuffers() == 0);
+        }
+    }
+
+    @Test
+    void percentEncodingFollowsTheGrpcSpec() {
+        assertThat(GrpcInferCall.percentEncoded("plain text: ok")).isEqualTo("plain text: ok");
+        assertThat(GrpcInferCall.percentEncoded("50% \u00fcber\nline")).isEqualTo("50%25 %C3%BCber%0Aline");
     }
 
     @Test
