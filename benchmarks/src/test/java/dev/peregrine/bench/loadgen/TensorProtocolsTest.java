@@ -6,15 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.bench.run.BenchProgress;
 import dev.peregrine.bench.run.EncodedImage;
-import dev.peregrine.engines.Device;
 import dev.peregrine.engines.PeregrineException;
-import dev.peregrine.server.batch.BatchPolicy;
-import dev.peregrine.server.http.EngineTensorViews;
-import dev.peregrine.server.http.HttpServerConfig;
-import dev.peregrine.server.http.ServerRuntime;
-import dev.peregrine.server.model.DefaultModelLoader;
-import dev.peregrine.server.model.ModelSpec;
-import dev.peregrine.server.model.ServedModel;
+import dev.peregrine.server.http.DemoModelServer;
 import dev.peregrine.testing.Fixtures;
 import java.net.URI;
 import java.nio.file.Files;
@@ -23,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TensorProtocolsTest {
     @TempDir
     static Path cache;
-    private static ServerRuntime runtime;
-    private static String previousCache;
+    private static DemoModelServer server;
     private static List<EncodedImage> images;
 
     @BeforeAll
@@ -47,34 +38,19 @@ class TensorProtocolsTest {
         for (String f : List.of("000001.jpg", "000002.jpg", "000003.jpg")) {
             images.add(new EncodedImage(f, Files.readAllBytes(Fixtures.file("trained/images/val/" + f))));
         }
-        Path pt = Path.of(System.getProperty("peregrine.root", "..")).resolve("models/shapes-yolov8n.pt");
-        previousCache = System.setProperty("peregrine.cache", cache.toString());
-        EngineTensorViews views = new EngineTensorViews();
-        BatchPolicy policy = new BatchPolicy(4, new int[0], Duration.ofMillis(2), 64L << 20, 64,
-                Duration.ofSeconds(30));
-        runtime = ServerRuntime.start(HttpServerConfig.defaults(0).withGrpcPort(0),
-                List.of(new ModelSpec("shapes", pt, Device.CPU, policy, 1)),
-                views.recording(DefaultModelLoader.standard(views.opener(40_000_000L))), views);
-        runtime.registry().loaded().get(10, TimeUnit.MINUTES);
-        ServedModel m = runtime.registry().get("shapes").orElseThrow();
-        assertThat(m.state()).as("load failure: %s", m.failure()).isEqualTo(ServedModel.State.READY);
+        server = DemoModelServer.start(cache);
     }
 
     @AfterAll
     static void stop() {
-        if (runtime != null) {
-            runtime.shutdown();
-        }
-        if (previousCache == null) {
-            System.clearProperty("peregrine.cache");
-        } else {
-            System.setProperty("peregrine.cache", previousCache);
+        if (server != null) {
+            server.close();
         }
     }
 
     private static LoadgenSettings settings(String model, Protocol protocol, int batch, Duration timeout) {
-        return new LoadgenSettings(URI.create("http://127.0.0.1:" + runtime.port()), model, protocol, batch,
-                runtime.grpcPort(), List.of(1, 3), null, Duration.ZERO, Duration.ofSeconds(60), 8, timeout, "test");
+        return new LoadgenSettings(URI.create("http://127.0.0.1:" + server.port()), model, protocol, batch,
+                server.grpcPort(), List.of(1, 3), null, Duration.ZERO, Duration.ofSeconds(60), 8, timeout, "test");
     }
 
     @Test
@@ -111,8 +87,8 @@ class TensorProtocolsTest {
 
     @Test
     void aMissedDeadlineIsCountedAsATimeoutOrTheServersStatus() throws Exception {
-        LoadgenSettings s = new LoadgenSettings(URI.create("http://127.0.0.1:" + runtime.port()), "shapes",
-                Protocol.V2_GRPC, 4, runtime.grpcPort(), List.of(1), null, Duration.ZERO, Duration.ofSeconds(60), 3,
+        LoadgenSettings s = new LoadgenSettings(URI.create("http://127.0.0.1:" + server.port()), "shapes",
+                Protocol.V2_GRPC, 4, server.grpcPort(), List.of(1), null, Duration.ZERO, Duration.ofSeconds(60), 3,
                 Duration.ofMillis(1), "test");
         try (LoadGenerator gen = new LoadGenerator(s, images)) {
             StepResult step = gen.run(BenchProgress.NONE).get(0);

@@ -56,39 +56,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeEndToEndTest {
     @TempDir
     static Path cache;
-    private static ServerRuntime runtime;
+    private static DemoModelServer server;
     private static String base;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static String previousCache;
 
     @BeforeAll
     static void start() throws Exception {
-        Fixtures.root(); // skip without the reference fixtures (fail on CI)
-        Path pt = Path.of(System.getProperty("peregrine.root", "..")).resolve("models/shapes-yolov8n.pt");
-        assertThat(pt).isRegularFile();
-        previousCache = System.setProperty("peregrine.cache", cache.toString());
-        EngineTensorViews views = new EngineTensorViews();
-        BatchPolicy policy = new BatchPolicy(4, new int[0], Duration.ofMillis(2), 64L << 20, 64,
-                Duration.ofSeconds(30));
-        ModelSpec spec = new ModelSpec("shapes", pt, Device.CPU, policy, 1);
-        runtime = ServerRuntime.start(HttpServerConfig.defaults(0).withRequestTimeout(Duration.ofSeconds(60))
-                        .withGrpcPort(0),
-                List.of(spec), views.recording(DefaultModelLoader.standard(views.opener(40_000_000L))), views);
-        runtime.registry().loaded().get(10, TimeUnit.MINUTES);
-        ServedModel m = runtime.registry().get("shapes").orElseThrow();
-        assertThat(m.state()).as("load failure: %s", m.failure()).isEqualTo(ServedModel.State.READY);
-        base = "http://127.0.0.1:" + runtime.port();
+        server = DemoModelServer.start(cache);
+        base = "http://127.0.0.1:" + server.port();
     }
 
     @AfterAll
     static void stop() {
-        if (runtime != null) {
-            runtime.shutdown();
-        }
-        if (previousCache == null) {
-            System.clearProperty("peregrine.cache");
-        } else {
-            System.setProperty("peregrine.cache", previousCache);
+        if (server != null) {
+            server.close();
         }
     }
 
@@ -263,7 +244,7 @@ class ServeEndToEndTest {
         ModelInferRequest.InferInputTensor.Builder grpcInput = ModelInferRequest.InferInputTensor.newBuilder()
                 .setName("images").setDatatype("FP32").addShape(2).addShape(3).addShape(320).addShape(320);
         Vertx vertx = Vertx.vertx();
-        try (GrpcCalls grpc = new GrpcCalls(vertx, runtime.grpcPort())) {
+        try (GrpcCalls grpc = new GrpcCalls(vertx, server.grpcPort())) {
             GrpcCalls.Result<ModelInferResponse> g = grpc.call("ModelInfer", ModelInferRequest.newBuilder()
                     .setModelName("shapes").addInputs(grpcInput).addRawInputContents(ByteString.copyFrom(bin.array()))
                     .build(), ModelInferResponse.getDefaultInstance());
