@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
@@ -366,6 +367,56 @@ class GrpcInferenceTest {
 
             assertThat(s.server.admission().inFlight()).isZero();
             Poll.until("every message is back in the pool", () -> PooledBody.liveBuffers() == 0);
+        }
+    }
+
+    /** A call its client resets while the model runs it gives back its admission and its message's memory. */
+    @Test
+    void aCallResetByItsClientGivesItsReservationAndMemoryBack(Vertx vertx) throws Exception {
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        FakeTensorModel fake = new FakeTensorModel();
+        TensorModel hanging = new TensorModel() {
+            @Override
+            public TensorSpec input() {
+                return fake.input();
+            }
+
+            @Override
+            public TensorSpec output() {
+                return fake.output();
+            }
+
+            @Override
+            public CompletableFuture<TensorModel.RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline,
+                    Runnable imageReleased) {
+                TensorModel.RawOutput out = FakeTensorModel.compute(nchw, batch);
+                for (int i = 0; i < batch; i++) {
+                    imageReleased.run();
+                }
+                return never.thenApply(v -> out);
+            }
+        };
+        try (TestServer s = TestServer.start(vertx, HttpServerConfig.defaults(0).withGrpcPort(0),
+                new FakeDetector(0), TestServer.policy(8, 64, Duration.ofSeconds(10)), m -> Optional.of(hanging))) {
+            byte[] message = ModelInferRequest.newBuilder().setModelName("shapes")
+                    .addInputs(tensor("images", "FP32", 1, 3, 4, 4)).addRawInputContents(raw(input(1))).build()
+                    .toByteArray();
+            HttpClient h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                    .setHttp2ClearTextUpgrade(false));
+            try {
+                HttpClientRequest req = h2.request(new RequestOptions().setMethod(HttpMethod.POST)
+                        .setHost("127.0.0.1").setPort(s.server.grpcPort()).setURI(GrpcInferCall.PATH)
+                        .putHeader("content-type", "application/grpc")).toCompletionStage().toCompletableFuture()
+                        .get(60, TimeUnit.SECONDS);
+                req.end(frame(0, message.length, message));
+                Poll.until("the call holds its reservation", () -> s.server.admission().inFlight() == 1);
+                assertThat(PooledBody.liveBuffers()).isPositive();
+                req.reset();
+                Poll.until("the reservation is released", () -> s.server.admission().inFlight() == 0);
+                Poll.until("the message is back in the pool", () -> PooledBody.liveBuffers() == 0);
+            } finally {
+                h2.close();
+            }
         }
     }
 
