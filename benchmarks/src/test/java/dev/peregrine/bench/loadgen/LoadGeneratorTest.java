@@ -31,7 +31,9 @@ class LoadGeneratorTest {
 
     @Test
     void closedLoopStepsCountOutcomesAndReadServerBatchesByDelta() throws Exception {
-        try (FakeDetectServer server = new FakeDetectServer(4, 0, true);
+        // Each answer takes longer than the detector time it reports (4 ms > DETECTOR_MS), as a real one does: the
+        // time outside the detector is then never clamped at zero.
+        try (FakeDetectServer server = new FakeDetectServer(4, 4, true);
              LoadGenerator gen = new LoadGenerator(settings(server, List.of(1, 4), null, Duration.ofSeconds(30), 12,
                      Duration.ofSeconds(10)), IMAGES)) {
             List<StepResult> steps = gen.run(BenchProgress.NONE);
