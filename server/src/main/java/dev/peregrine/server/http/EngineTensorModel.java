@@ -23,18 +23,30 @@ import java.util.concurrent.CompletableFuture;
  * The tensor view of a served model: requests' images are queued one by one in this view's own
  * {@link DynamicBatcher} (same policy as the model's detect queue), copied into one reusable direct input buffer
  * per batch, and run on the model's engine between its detection batches ({@link SharedEngineDetector}). The raw
- * {@code output0} of each image is copied out; a request's images are put back together in order.
+ * {@code output0} of each image is copied from the engine straight into its slot of the request's output
+ * ({@link TensorBytes}, pooled native memory, little-endian as the protocols send it), so the output is assembled in
+ * order without a heap copy.
  */
 final class EngineTensorModel implements TensorModel {
     private final SharedEngineDetector shared;
     private final TensorSpec input;
     private final TensorSpec output;
     private final int floatsPerImage;
+    /** Output values per image, from the output spec. */
+    private final int outputsPerImage;
     private final FloatBuffer batchInput;
-    private final DynamicBatcher<Item, float[]> batcher;
+    private final DynamicBatcher<Item, Boolean> batcher;
 
-    /** One queued image: a view of the request's floats, and what to run when the batcher no longer reads it. */
-    private record Item(FloatBuffer image, Runnable released) {
+    /**
+     * One queued image: a view of the request's floats, the request's output and the image's slot in it, and what
+     * to run when the batcher no longer reads the input or writes the output. The item holds its own reference to
+     * the output, released with it.
+     */
+    private record Item(FloatBuffer image, Runnable released, TensorBytes output, int slot) {
+        void release() {
+            released.run();
+            output.release();
+        }
     }
 
     /**
@@ -56,9 +68,14 @@ final class EngineTensorModel implements TensorModel {
         this.batchInput = ByteBuffer.allocateDirect(maxBatch * floatsPerImage * Float.BYTES)
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
         this.output = outputSpec(shared, batchInput, floatsPerImage);
-        this.batcher = DynamicBatcher.<Item, float[]>builder(name + "-tensors", policy.withMaxBatch(maxBatch))
+        long perImage = 1;
+        for (int i = 1; i < output.shape().length; i++) {
+            perImage *= output.shape()[i];
+        }
+        this.outputsPerImage = Math.toIntExact(perImage);
+        this.batcher = DynamicBatcher.<Item, Boolean>builder(name + "-tensors", policy.withMaxBatch(maxBatch))
                 .runner(this::run)
-                .releaser(item -> item.released().run())
+                .releaser(Item::release)
                 .clock(MonotonicClock.SYSTEM)
                 .listener(listener)
                 .build();
@@ -101,47 +118,51 @@ final class EngineTensorModel implements TensorModel {
     @Override
     public CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline,
                                               Runnable imageReleased) {
-        List<CompletableFuture<float[]>> parts = new ArrayList<>(batch);
+        TensorBytes out;
+        try {
+            out = TensorBytes.allocate(Math.multiplyExact(batch, outputsPerImage));
+        } catch (PeregrineException | ArithmeticException e) {
+            for (int i = 0; i < batch; i++) {
+                imageReleased.run();
+            }
+            return CompletableFuture.failedFuture(e instanceof PeregrineException ? e
+                    : PeregrineException.badInput("a batch of " + batch + " is too large an output"));
+        }
+        List<CompletableFuture<Boolean>> parts = new ArrayList<>(batch);
         int b = 0;
         while (b < batch) {
             FloatBuffer image = nchw.duplicate().position(b * floatsPerImage).limit((b + 1) * floatsPerImage).slice();
-            CompletableFuture<float[]> part = batcher.submit(new Item(image, imageReleased),
+            CompletableFuture<Boolean> part = batcher.submit(new Item(image, imageReleased, out.retain(), b),
                     (long) floatsPerImage * Float.BYTES, deadline);
             parts.add(part);
             b++;
             if (part.isCompletedExceptionally()) {
                 parts.forEach(p -> p.cancel(false)); // refused: withdraw the images already queued
                 imageReleased.run(); // the batcher releases only what it accepted
+                out.release();
                 break;
             }
         }
         for (int notSubmitted = b; notSubmitted < batch; notSubmitted++) {
             imageReleased.run();
         }
+        long[] shape = output.shape();
+        shape[0] = batch;
         CompletableFuture<RawOutput> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                .thenApply(v -> concat(parts, batch));
-        // Cancelling the request withdraws whatever is still queued.
+                .thenApply(v -> new RawOutput(output.name(), shape, out));
         all.whenComplete((r, e) -> {
-            if (all.isCancelled()) {
-                parts.forEach(p -> p.cancel(false));
+            if (e != null) {
+                out.release(); // the request's reference: nobody will answer with it
+                if (all.isCancelled()) {
+                    parts.forEach(p -> p.cancel(false)); // cancelling the request withdraws what is still queued
+                }
             }
         });
         return all;
     }
 
-    private RawOutput concat(List<CompletableFuture<float[]>> parts, int batch) {
-        int per = parts.get(0).join().length;
-        float[] data = new float[per * batch];
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(parts.get(b).join(), 0, data, b * per, per);
-        }
-        long[] shape = output.shape();
-        shape[0] = batch;
-        return new RawOutput(output.name(), shape, data);
-    }
-
-    /** One batch on the batcher's thread: fill the direct buffer, run, copy each image's output out. */
-    private List<float[]> run(List<Item> images) throws PeregrineException {
+    /** One batch on the batcher's thread: fill the direct buffer, run, write each image's output into its slot. */
+    private List<Boolean> run(List<Item> images) throws PeregrineException {
         return shared.withEngine(engine -> {
             batchInput.clear();
             for (Item item : images) {
@@ -151,18 +172,19 @@ final class EngineTensorModel implements TensorModel {
             EngineOutputs outputs = engine.run(batchInput, images.size());
             EngineOutputs.OutputTensor out = outputs.get(0);
             FloatBuffer data = out.data();
-            int per = data.remaining() / images.size();
-            if (per * images.size() != data.remaining()) {
+            if (data.remaining() != (long) outputsPerImage * images.size()) {
                 throw new PeregrineException(ErrorCode.ENGINE_FAILURE, "output '" + out.name() + "' has "
-                        + data.remaining() + " values for " + images.size() + " images");
+                        + data.remaining() + " values for " + images.size() + " images; expected "
+                        + outputsPerImage + " per image");
             }
-            List<float[]> results = new ArrayList<>(images.size());
+            List<Boolean> done = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) {
-                float[] o = new float[per];
-                data.get(data.position() + i * per, o);
-                results.add(o);
+                Item item = images.get(i);
+                item.output().floats().put(item.slot() * outputsPerImage, data, data.position() + i * outputsPerImage,
+                        outputsPerImage);
+                done.add(Boolean.TRUE);
             }
-            return results;
+            return done;
         });
     }
 

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The life of one inference request after its body arrived: it answers exactly once (result, error or deadline),
@@ -20,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link #finished()} is also read from worker threads, which skip work for requests that already ended.
  */
 final class Exchange {
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
     private final RoutingContext ctx;
     private final String endpoint;
     private final String model;
@@ -91,6 +94,25 @@ final class Exchange {
         }
         headers.forEach(ctx.response()::putHeader);
         Responses.send(ctx.response(), status, contentType, body);
+        record(status);
+    }
+
+    /**
+     * Sends the successful answer made of {@code parts} with extra headers and runs {@code written} once the body is
+     * written, or failed to be, or at once when the exchange already ended: the parts may be memory to give back.
+     */
+    void reply(int status, String contentType, List<Buffer> parts, Map<String, String> headers, Runnable written) {
+        if (!finish()) {
+            written.run();
+            return;
+        }
+        headers.forEach(ctx.response()::putHeader);
+        Responses.send(ctx.response(), status, contentType, parts).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.debug("writing the answer failed: {}", ar.cause().toString());
+            }
+            written.run();
+        });
         record(status);
     }
 

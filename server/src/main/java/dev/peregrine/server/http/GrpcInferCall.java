@@ -1,6 +1,7 @@
 package dev.peregrine.server.http;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import dev.peregrine.server.grpc.v2.ModelInferResponse;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,6 +45,8 @@ final class GrpcInferCall {
     static final String PATH = "/inference.GRPCInferenceService/ModelInfer";
     /** Compression flag and length before each message. */
     static final int FRAME_HEADER_BYTES = 5;
+    /** {@code ModelInferResponse.raw_output_contents}. */
+    static final int RAW_OUTPUT_FIELD = ModelInferResponse.RAW_OUTPUT_CONTENTS_FIELD_NUMBER;
     /** First allocation when the stream declares no length; the buffer grows in the pool. */
     private static final int UNKNOWN_LENGTH_START = 64 * 1024;
 
@@ -170,28 +174,42 @@ final class GrpcInferCall {
     }
 
     /**
-     * Answers OK with {@code response}, serialized once into a framed heap buffer.
-     *
-     * @return false when the call was answered or reset before
+     * Answers OK with {@code head} followed by {@code raw} as its one {@code raw_output_contents} entry (field 6,
+     * the last of the message, so appending it is the protobuf encoding of the whole response): the small head is
+     * serialized on the heap, the output bytes are written from their native memory. Gives {@code raw}'s reference
+     * back once written, or at once when the call was answered or reset before.
      */
-    boolean answer(ModelInferResponse response) {
+    void answer(ModelInferResponse head, TensorBytes raw) {
         if (!begin()) {
-            return false;
+            raw.release();
+            return;
         }
-        int size = response.getSerializedSize();
-        byte[] framed = new byte[FRAME_HEADER_BYTES + size];
-        ByteBuffer.wrap(framed).put((byte) 0).putInt(size);
+        int headSize = head.getSerializedSize();
+        int rawSize = raw.byteCount();
+        int fieldHeader = CodedOutputStream.computeTagSize(RAW_OUTPUT_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(rawSize);
+        long messageSize = (long) headSize + fieldHeader + rawSize;
+        byte[] prefix = new byte[FRAME_HEADER_BYTES + headSize + fieldHeader];
+        ByteBuffer.wrap(prefix).put((byte) 0).putInt((int) messageSize);
         try {
-            CodedOutputStream out = CodedOutputStream.newInstance(framed, FRAME_HEADER_BYTES, size);
-            response.writeTo(out);
+            CodedOutputStream out = CodedOutputStream.newInstance(prefix, FRAME_HEADER_BYTES, headSize + fieldHeader);
+            head.writeTo(out);
+            out.writeTag(RAW_OUTPUT_FIELD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt32NoTag(rawSize);
             out.checkNoSpaceLeft();
         } catch (IOException e) { // a byte array of the exact size cannot fail; say so if it ever does
+            raw.release();
             throw new IllegalStateException("cannot serialize the ModelInfer response", e);
         }
         HttpServerResponse r = headers(request.response());
         r.putTrailer("grpc-status", "0");
-        write(() -> r.end(Buffer.buffer(framed)));
-        return true;
+        try {
+            // Two writes, never one composed buffer: the prefix is on the heap, the output in native memory.
+            r.write(Buffer.buffer(prefix));
+            r.end(BufferInternal.buffer(raw.asByteBuf())).onComplete(ar -> raw.release());
+        } catch (IllegalStateException closed) {
+            raw.release();
+            LOG.debug("gRPC call already closed: {}", closed.getMessage());
+        }
     }
 
     /**

@@ -66,8 +66,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory: ModelInfer messages are read off the HTTP/2 stream into pooled native memory ({@link GrpcInferCall})
  * and parsed there by protobuf with aliasing, so the input tensor the batch reads is a view of that memory, as on
- * the REST binary route ({@link PooledBodies}); the other (small) calls go through Vert.x's gRPC server. The answer
- * is serialized once into a heap buffer of the output's size.
+ * the REST binary route ({@link PooledBodies}); the other (small) calls go through Vert.x's gRPC server. The
+ * answer's output bytes are written from the native memory the batch wrote them into ({@link TensorBytes}); only
+ * the small head of the message is serialized on the heap.
  */
 final class GrpcInference {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcInference.class);
@@ -255,7 +256,7 @@ final class GrpcInference {
                 // Held from here until the answer: the message, and the views of it the batch reads.
                 ticket = shared.admission().admit(bytes.remaining());
             } catch (PeregrineException e) {
-                finish(call, null, start, null, e);
+                finish(call, null, null, start, null, e);
                 return;
             }
             // This chain's own reference to the message, held until it completes: the call's goes when it is
@@ -273,23 +274,26 @@ final class GrpcInference {
                         call.onReset(() -> run.cancel(false)); // the client cancelled or reset the stream
                         return Future.fromCompletionStage(run, context);
                     })
-                    .map(out -> response(m.name(), msg.getId(), out))
                     .onComplete(ar -> {
                         body.release();
                         ticket.close();
-                        finish(call, m.name(), start, ar.succeeded() ? ar.result() : null, ar.cause());
+                        finish(call, m.name(), msg.getId(), start, ar.succeeded() ? ar.result() : null,
+                                ar.cause());
                     });
         });
     }
 
-    /** Answers once: the response, or the failure as a gRPC status; records the request like a REST one. */
-    private void finish(GrpcInferCall call, String model, long start, ModelInferResponse response,
+    /**
+     * Answers once: the output (whose memory the call gives back once written), or the failure as a gRPC status;
+     * records the request like a REST one.
+     */
+    private void finish(GrpcInferCall call, String model, String id, long start, TensorModel.RawOutput output,
             Throwable failure) {
         int status = failure == null ? 200 : ApiError.of(failure).status();
         boolean served = model != null && ModelNames.isValid(model) && shared.registry().get(model).isPresent();
         shared.recorder().finished(ENDPOINT, served ? model : "unknown", status, System.nanoTime() - start);
         if (failure == null) {
-            call.answer(response);
+            call.answer(response(model, id, output), output.data());
         } else {
             fail(call, failure);
         }
@@ -344,19 +348,18 @@ final class GrpcInference {
     }
 
     /**
-     * The output as raw little-endian FP32 bytes, as Triton answers gRPC requests. The bytes are written once and
-     * wrapped, not copied again into the message: nothing else holds or changes the array.
+     * The answer without its data: model, id and the output's name, datatype and shape. The raw little-endian FP32
+     * bytes, as Triton answers gRPC requests ({@code raw_output_contents}), are appended from native memory by
+     * {@link GrpcInferCall#answer}.
      */
     static ModelInferResponse response(String model, String id, TensorModel.RawOutput out) {
-        ByteBuffer bytes = ByteBuffer.allocate(out.data().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(out.data());
         ModelInferResponse.InferOutputTensor.Builder tensor = ModelInferResponse.InferOutputTensor.newBuilder()
                 .setName(out.name()).setDatatype("FP32");
         for (long d : out.shape()) {
             tensor.addShape(d);
         }
         return ModelInferResponse.newBuilder().setModelName(model).setModelVersion("1").setId(id)
-                .addOutputs(tensor).addRawOutputContents(UnsafeByteOperations.unsafeWrap(bytes.array())).build();
+                .addOutputs(tensor).build();
     }
 
     /** The server's request timeout, shortened by the client's {@code grpc-timeout}. */

@@ -28,8 +28,9 @@ public interface TensorModel {
      * @param imageReleased runs exactly {@code batch} times, once per image, when nothing reads that image's floats
      *                      any more (after its batch ran, or when it was refused, withdrawn or dropped); this can be
      *                      after the returned future completes, e.g. when it is cancelled while its batch runs
-     * @return the output, or a future failed with a {@link PeregrineException} (OVERLOADED when refused,
-     *         DEADLINE_EXCEEDED, ENGINE_FAILURE); cancelling it withdraws queued work
+     * @return the output, whose data the caller then owns (one reference, to release once answered), or a future
+     *         failed with a {@link PeregrineException} (OVERLOADED when refused, DEADLINE_EXCEEDED, ENGINE_FAILURE);
+     *         cancelling it withdraws queued work
      */
     CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline, Runnable imageReleased);
 
@@ -38,8 +39,9 @@ public interface TensorModel {
      *
      * @param name  tensor name
      * @param shape actual shape, batch first
-     * @param data  row-major float32 values
+     * @param data  row-major float32 values, little-endian in pooled native memory; whoever holds the output
+     *              releases it
      */
-    record RawOutput(String name, long[] shape, float[] data) {
+    record RawOutput(String name, long[] shape, TensorBytes data) {
     }
 }

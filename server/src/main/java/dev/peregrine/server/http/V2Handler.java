@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Open Inference Protocol (KServe v2, as Triton serves it) REST routes: server metadata, health, model
@@ -142,9 +143,18 @@ final class V2Handler {
                     CompletableFuture<TensorModel.RawOutput> run = t.infer(req.data(), req.batch(), deadline,
                             () -> release(body));
                     ex.track(run);
-                    return Future.fromCompletionStage(run, context)
-                            .compose(out -> shared.workers().executeBlocking(
-                                    () -> InferResponse.of(call.model().name(), req.id(), req.outputs(), out), false));
+                    return Future.fromCompletionStage(run, context).compose(out -> {
+                        // InferResponse.of takes over the output's memory; if it never runs, it is given back here
+                        AtomicBoolean taken = new AtomicBoolean();
+                        return shared.workers().executeBlocking(() -> {
+                            taken.set(true);
+                            return InferResponse.of(call.model().name(), req.id(), req.outputs(), out);
+                        }, false).onFailure(e -> {
+                            if (!taken.get()) {
+                                out.data().release();
+                            }
+                        });
+                    });
                 })
                 .onComplete(ar -> {
                     release(body);
@@ -154,10 +164,12 @@ final class V2Handler {
                     }
                     InferResponse resp = ar.result();
                     if (resp.binary()) {
-                        ex.reply(200, InferResponse.BINARY_TYPE, resp.body(),
-                                Map.of(InferRequest.HEADER_LENGTH, Integer.toString(resp.headerLength())));
+                        // the output's memory goes back once the body is on the wire
+                        ex.reply(200, InferResponse.BINARY_TYPE, resp.parts(),
+                                Map.of(InferRequest.HEADER_LENGTH, Integer.toString(resp.headerLength())),
+                                resp::release);
                     } else {
-                        ex.reply(200, Responses.JSON, resp.body(), Map.of());
+                        ex.reply(200, Responses.JSON, resp.json(), Map.of());
                     }
                 });
     }

@@ -1,5 +1,6 @@
 package dev.peregrine.server.http;
 
+import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.engines.TensorSpec;
 import dev.peregrine.server.batch.Deadline;
 import java.nio.FloatBuffer;
@@ -35,8 +36,22 @@ final class FakeTensorModel implements TensorModel {
         return CompletableFuture.completedFuture(out);
     }
 
-    /** The expected output for {@code batch} images in {@code nchw}. */
+    /** The output for {@code batch} images in {@code nchw}, in pooled memory the receiver releases. */
     static RawOutput compute(FloatBuffer nchw, int batch) {
+        return output(expected(nchw, batch), batch);
+    }
+
+    /** {@code values} as the output of {@code batch} images, in pooled memory the receiver releases. */
+    static RawOutput output(float[] values, int batch) {
+        try {
+            return new RawOutput("output0", new long[] {batch, C_OUT, N_OUT}, TensorBytes.of(values));
+        } catch (PeregrineException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The expected output values for {@code batch} images in {@code nchw}. */
+    static float[] expected(FloatBuffer nchw, int batch) {
         int per = 3 * H * W;
         float[] out = new float[batch * C_OUT * N_OUT];
         for (int b = 0; b < batch; b++) {
@@ -50,6 +65,6 @@ final class FakeTensorModel implements TensorModel {
                 }
             }
         }
-        return new RawOutput("output0", new long[] {batch, C_OUT, N_OUT}, out);
+        return out;
     }
 }

@@ -99,7 +99,7 @@ class GrpcInteropTest {
             for (int i = 0; i < values.length; i++) {
                 values[i] = (i % 17) / 17f;
             }
-            float[] expected = FakeTensorModel.compute(FloatBuffer.wrap(values), 2).data();
+            float[] expected = FakeTensorModel.expected(FloatBuffer.wrap(values), 2);
             JsonArray data = infer.getJsonArray("data");
             assertThat(data).hasSize(expected.length);
             for (int i = 0; i < expected.length; i++) {

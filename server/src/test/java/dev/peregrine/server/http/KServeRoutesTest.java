@@ -93,7 +93,7 @@ class KServeRoutesTest extends DefaultServerTestBase {
         assertThat(out.getString("name")).isEqualTo("output0");
         assertThat(out.getString("datatype")).isEqualTo("FP32");
         assertThat(out.getJsonArray("shape").getList()).containsExactly(2, 2, 3);
-        float[] expected = FakeTensorModel.compute(FloatBuffer.wrap(values), 2).data();
+        float[] expected = FakeTensorModel.expected(FloatBuffer.wrap(values), 2);
         JsonArray data = out.getJsonArray("data");
         assertThat(data).hasSize(expected.length);
         for (int k = 0; k < expected.length; k++) {
@@ -126,7 +126,7 @@ class KServeRoutesTest extends DefaultServerTestBase {
         JsonObject json = new JsonObject(all.slice(0, jsonLen));
         JsonObject out = json.getJsonArray("outputs").getJsonObject(0);
         assertThat(out.containsKey("data")).isFalse();
-        float[] expected = FakeTensorModel.compute(FloatBuffer.wrap(values), 3).data();
+        float[] expected = FakeTensorModel.expected(FloatBuffer.wrap(values), 3);
         assertThat(out.getJsonObject("parameters").getLong("binary_data_size")).isEqualTo(expected.length * 4L);
         assertThat(all.length() - jsonLen).isEqualTo(expected.length * 4);
         for (int k = 0; k < expected.length; k++) {

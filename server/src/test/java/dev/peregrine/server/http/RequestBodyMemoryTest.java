@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RequestBodyMemoryTest {
 
     private static void awaitNoBodiesHeld() throws Exception {
-        Poll.until("every request body is back in the pool", () -> PooledBody.liveBuffers() == 0);
+        Poll.until("every request body is back in the pool", () -> PooledBody.liveBuffers() == 0 && TensorBytes.live() == 0);
         assertThat(PooledBody.liveBytes()).isZero();
     }
 
