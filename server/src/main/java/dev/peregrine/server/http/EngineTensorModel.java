@@ -126,7 +126,7 @@ final class EngineTensorModel implements TensorModel {
                 imageReleased.run();
             }
             return CompletableFuture.failedFuture(e instanceof PeregrineException ? e
-                    : PeregrineException.badInput("a batch of " + batch + " is too large an output"));
+                    : PeregrineException.badInput("the output of a batch of " + batch + " is too large"));
         }
         List<CompletableFuture<Boolean>> parts = new ArrayList<>(batch);
         int b = 0;

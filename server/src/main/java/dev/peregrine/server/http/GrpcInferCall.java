@@ -3,7 +3,6 @@ package dev.peregrine.server.http;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import dev.peregrine.server.grpc.v2.ModelInferResponse;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -52,7 +51,6 @@ final class GrpcInferCall {
 
     private final HttpServerRequest request;
     private final long maxMessageBytes;
-    private final ByteBufAllocator allocator;
     private PooledBody body;
     private long received;
     private boolean answered;
@@ -64,13 +62,8 @@ final class GrpcInferCall {
      * @param maxMessageBytes largest request message (the server's body limit); more is RESOURCE_EXHAUSTED
      */
     GrpcInferCall(HttpServerRequest request, long maxMessageBytes) {
-        this(request, maxMessageBytes, PooledByteBufAllocator.DEFAULT);
-    }
-
-    GrpcInferCall(HttpServerRequest request, long maxMessageBytes, ByteBufAllocator allocator) {
         this.request = request;
         this.maxMessageBytes = maxMessageBytes;
-        this.allocator = allocator;
     }
 
     /** Whether {@code request} is a gRPC ModelInfer call this class reads (other gRPC calls go to Vert.x's server). */
@@ -111,7 +104,7 @@ final class GrpcInferCall {
         }
         try {
             int max = (int) Math.min(limit, Integer.MAX_VALUE - 8);
-            body = PooledBody.allocate(allocator, (int) Math.min(length > 0 ? length : UNKNOWN_LENGTH_START, max),
+            body = PooledBody.allocate(PooledByteBufAllocator.DEFAULT, (int) Math.min(length > 0 ? length : UNKNOWN_LENGTH_START, max),
                     max);
         } catch (OutOfMemoryError e) {
             fail(GrpcStatus.UNAVAILABLE, "no memory left for request messages (" + e.getMessage() + "); retry later");

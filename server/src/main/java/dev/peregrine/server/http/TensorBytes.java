@@ -3,7 +3,6 @@ package dev.peregrine.server.http;
 import dev.peregrine.engines.ErrorCode;
 import dev.peregrine.engines.PeregrineException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteOrder;
@@ -39,13 +38,9 @@ final class TensorBytes {
      * @throws PeregrineException OVERLOADED when the pool has no direct memory left (503, retry)
      */
     static TensorBytes allocate(int floats) throws PeregrineException {
-        return allocate(PooledByteBufAllocator.DEFAULT, floats);
-    }
-
-    static TensorBytes allocate(ByteBufAllocator allocator, int floats) throws PeregrineException {
         int bytes = Math.multiplyExact(floats, Float.BYTES);
         try {
-            ByteBuf buf = allocator.directBuffer(bytes, bytes);
+            ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(bytes, bytes);
             buf.writerIndex(bytes);
             return new TensorBytes(buf, floats);
         } catch (OutOfMemoryError e) {
