@@ -36,6 +36,35 @@ final class FakeTensorModel implements TensorModel {
         return CompletableFuture.completedFuture(out);
     }
 
+    /**
+     * A model like this one that reads its input at once (releasing every image) but answers only when {@code gate}
+     * completes: a call that is still running, for tests of admission and cancellation.
+     */
+    static TensorModel gated(CompletableFuture<Void> gate) {
+        FakeTensorModel fake = new FakeTensorModel();
+        return new TensorModel() {
+            @Override
+            public TensorSpec input() {
+                return fake.input();
+            }
+
+            @Override
+            public TensorSpec output() {
+                return fake.output();
+            }
+
+            @Override
+            public CompletableFuture<RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline,
+                    Runnable imageReleased) {
+                float[] values = expected(nchw, batch);
+                for (int i = 0; i < batch; i++) {
+                    imageReleased.run(); // the input was read (copied) above, as the batcher's copy does
+                }
+                return gate.thenApply(v -> FakeTensorModel.output(values, batch));
+            }
+        };
+    }
+
     /** The output for {@code batch} images in {@code nchw}, in pooled memory the receiver releases. */
     static RawOutput compute(FloatBuffer nchw, int batch) {
         return output(expected(nchw, batch), batch);

@@ -234,28 +234,7 @@ class GrpcInferenceTest {
     @Test
     void callsInFlightAreBoundedByTheAdmissionBudget(Vertx vertx) throws Exception {
         CompletableFuture<Void> release = new CompletableFuture<>();
-        FakeTensorModel fake = new FakeTensorModel();
-        TensorModel slow = new TensorModel() {
-            @Override
-            public TensorSpec input() {
-                return fake.input();
-            }
-
-            @Override
-            public TensorSpec output() {
-                return fake.output();
-            }
-
-            @Override
-            public CompletableFuture<TensorModel.RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline,
-                    Runnable imageReleased) {
-                TensorModel.RawOutput out = FakeTensorModel.compute(nchw, batch);
-                for (int i = 0; i < batch; i++) {
-                    imageReleased.run(); // the input was read (copied) above, as the batcher's copy does
-                }
-                return release.thenApply(v -> out);
-            }
-        };
+        TensorModel slow = FakeTensorModel.gated(release);
         // A one-image message is about 250 bytes: the budget holds one of them.
         HttpServerConfig config = HttpServerConfig.defaults(0).withAdmissionBytes(300).withGrpcPort(0);
         try (TestServer s = TestServer.start(vertx, config, new FakeDetector(0),
@@ -373,29 +352,7 @@ class GrpcInferenceTest {
     /** A call its client resets while the model runs it gives back its admission and its message's memory. */
     @Test
     void aCallResetByItsClientGivesItsReservationAndMemoryBack(Vertx vertx) throws Exception {
-        CompletableFuture<Void> never = new CompletableFuture<>();
-        FakeTensorModel fake = new FakeTensorModel();
-        TensorModel hanging = new TensorModel() {
-            @Override
-            public TensorSpec input() {
-                return fake.input();
-            }
-
-            @Override
-            public TensorSpec output() {
-                return fake.output();
-            }
-
-            @Override
-            public CompletableFuture<TensorModel.RawOutput> infer(FloatBuffer nchw, int batch, Deadline deadline,
-                    Runnable imageReleased) {
-                float[] values = FakeTensorModel.expected(nchw, batch);
-                for (int i = 0; i < batch; i++) {
-                    imageReleased.run();
-                }
-                return never.thenApply(v -> FakeTensorModel.output(values, batch));
-            }
-        };
+        TensorModel hanging = FakeTensorModel.gated(new CompletableFuture<>());
         try (TestServer s = TestServer.start(vertx, HttpServerConfig.defaults(0).withGrpcPort(0),
                 new FakeDetector(0), TestServer.policy(8, 64, Duration.ofSeconds(10)), m -> Optional.of(hanging))) {
             byte[] message = ModelInferRequest.newBuilder().setModelName("shapes")
