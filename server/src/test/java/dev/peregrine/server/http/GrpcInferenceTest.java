@@ -3,8 +3,6 @@ package dev.peregrine.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.peregrine.engines.TensorSpec;
-import dev.peregrine.server.batch.Deadline;
 import dev.peregrine.server.grpc.v2.InferTensorContents;
 import dev.peregrine.server.grpc.v2.ModelInferRequest;
 import dev.peregrine.server.grpc.v2.ModelInferResponse;
