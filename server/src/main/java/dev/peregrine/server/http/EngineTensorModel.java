@@ -11,6 +11,7 @@ import dev.peregrine.server.batch.BatcherListener;
 import dev.peregrine.server.batch.Deadline;
 import dev.peregrine.server.batch.DynamicBatcher;
 import dev.peregrine.server.batch.MonotonicClock;
+import dev.peregrine.server.batch.QueueStats;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -186,6 +187,11 @@ final class EngineTensorModel implements TensorModel {
             }
             return done;
         });
+    }
+
+    /** Images and bytes waiting in this view's queue now. */
+    QueueStats queueStats() {
+        return batcher.stats();
     }
 
     /** Stops admitting and lets queued tensors run for up to {@code grace}. */

@@ -42,7 +42,12 @@ public final class EngineTensorViews implements TensorModels {
                         ServerMetrics m = metrics;
                         BatcherListener listener = m == null ? BatcherListener.NOOP
                                 : m.batcherListener(spec.name(), spec.policy().maxBatch());
-                        views.put(spec.name(), new EngineTensorModel(spec.name(), shared, spec.policy(), listener));
+                        EngineTensorModel view = new EngineTensorModel(spec.name(), shared, spec.policy(), listener);
+                        views.put(spec.name(), view);
+                        if (m != null) { // the tensor queue counts in the model's queue gauges (autoscaling)
+                            m.registerQueueGauges(spec.name(), () -> view.queueStats().items(),
+                                    () -> view.queueStats().bytes());
+                        }
                     } catch (PeregrineException | RuntimeException e) {
                         d.close();
                         throw e;

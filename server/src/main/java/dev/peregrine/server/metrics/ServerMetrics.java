@@ -16,9 +16,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
@@ -61,6 +63,8 @@ public final class ServerMetrics {
      * before its futures complete), so they are looked up once and kept. Meters are never removed from the registry.
      */
     private final Map<String, Meter> hotMeters = new ConcurrentHashMap<>();
+    /** The queues behind each model's queue gauges. */
+    private final Map<String, List<QueueSource>> queues = new ConcurrentHashMap<>();
 
     /** A fresh Prometheus registry with JVM and process meters. */
     public ServerMetrics() {
@@ -161,20 +165,31 @@ public final class ServerMetrics {
     }
 
     /**
-     * Registers the queue gauges of {@code model}, read from the suppliers at each scrape. Micrometer keeps the
-     * first registration of a name and tags, so a second registry reusing these metrics for the same model name
-     * keeps reporting the first one's queue: use one {@code ServerMetrics} per registry.
+     * Adds a queue of {@code model} to its queue gauges ({@code peregrine_queue_items}, {@code peregrine_queue_bytes}),
+     * which report the sum of every queue added for the model, read from the suppliers at each scrape: a model has
+     * its detection queue and, for the Open Inference Protocol, its tensor queue, and the autoscalers that read
+     * these gauges must see both. Micrometer keeps the first registration of a name and tags, so a second registry
+     * reusing these metrics for the same model name keeps reporting the first one's queues: use one
+     * {@code ServerMetrics} per registry.
      */
     public void registerQueueGauges(String model, LongSupplier queuedItems, LongSupplier queuedBytes) {
-        Gauge.builder("peregrine.queue.items", () -> queuedItems.getAsLong())
-                .description("Requests waiting for a batch")
-                .tags("model", model)
-                .register(registry);
-        Gauge.builder("peregrine.queue", () -> queuedBytes.getAsLong())
-                .description("Bytes held by requests waiting for a batch")
-                .baseUnit("bytes")
-                .tags("model", model)
-                .register(registry);
+        queues.computeIfAbsent(model, m -> {
+            List<QueueSource> sources = new CopyOnWriteArrayList<>();
+            Gauge.builder("peregrine.queue.items", () -> sources.stream().mapToLong(q -> q.items().getAsLong()).sum())
+                    .description("Requests waiting for a batch")
+                    .tags("model", m)
+                    .register(registry);
+            Gauge.builder("peregrine.queue", () -> sources.stream().mapToLong(q -> q.bytes().getAsLong()).sum())
+                    .description("Bytes held by requests waiting for a batch")
+                    .baseUnit("bytes")
+                    .tags("model", m)
+                    .register(registry);
+            return sources;
+        }).add(new QueueSource(queuedItems, queuedBytes));
+    }
+
+    /** One queue behind a model's queue gauges. */
+    private record QueueSource(LongSupplier items, LongSupplier bytes) {
     }
 
     /**

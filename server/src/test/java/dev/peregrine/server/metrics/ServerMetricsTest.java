@@ -66,6 +66,18 @@ class ServerMetricsTest {
         assertThat(m.scrape()).contains("peregrine_queue_items{model=\"yolo\"} 0.0");
     }
 
+    /** A model's queue gauges add up its queues (detection and tensors), which the autoscalers read. */
+    @Test
+    void queueGaugesSumEveryQueueOfAModel() {
+        ServerMetrics m = new ServerMetrics();
+        m.registerQueueGauges("yolo", () -> 3, () -> 300);
+        m.registerQueueGauges("yolo", () -> 2, () -> 4000);
+        m.registerQueueGauges("other", () -> 1, () -> 10);
+        assertThat(m.scrape()).contains("peregrine_queue_items{model=\"yolo\"} 5.0")
+                .contains("peregrine_queue_bytes{model=\"yolo\"} 4300.0")
+                .contains("peregrine_queue_items{model=\"other\"} 1.0");
+    }
+
     @Test
     void rssGaugeIsAbsentWithoutProcStatus() {
         ServerMetrics m = metrics(tmp.resolve("missing"));
