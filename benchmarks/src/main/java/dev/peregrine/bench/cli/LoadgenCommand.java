@@ -119,6 +119,10 @@ public final class LoadgenCommand implements Callable<Integer>, PeregrineSubcomm
         List<Double> loadBefore = SystemInfo.loadAverages();
         List<StepResult> steps;
         BareComparison.Result comparison = null;
+        if (settings.protocol().sendsTensors()) { // a few seconds for a folder of large images
+            progress.stage("reading model '" + settings.model() + "' input and preparing request tensors from "
+                    + bodies.size() + " images");
+        }
         try (LoadGenerator gen = new LoadGenerator(settings, bodies)) {
             steps = gen.run(progress);
             if (compareBare != null) {
