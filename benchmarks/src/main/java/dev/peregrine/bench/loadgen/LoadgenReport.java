@@ -107,8 +107,8 @@ public final class LoadgenReport {
                     + "it (preprocess + inference): HTTP, JSON, queueing and thread hand-overs.\n");
         }
         sb.append("\n");
-        sb.append("| step | sent | ok | ok/s | img/s | p50 ms | p90 ms | p99 ms | outside detector p50 / p90 ms | errors "
-                + "| outcomes | server batches (size: count) | mean batch | queue mean ms | queue p50 ≤ ms "
+        sb.append("| step | sent | ok | ok/s | img/s | p50 ms | p90 ms | p99 ms | outside detector p50 / p90 ms "
+                + "| errors | outcomes | server batches (size: count) | mean batch | queue mean ms | queue p50 ≤ ms "
                 + "| queue p99 ≤ ms |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|\n");
         for (StepResult s : steps) {

@@ -119,7 +119,8 @@ final class V2GrpcClient implements LoadClient {
             meta = response.last().toCompletionStage().toCompletableFuture().join();
         } catch (CompletionException e) {
             throw PeregrineException.badInput("gRPC ModelMetadata of '" + model + "' at " + address + " answered "
-                    + (response.status() == null ? "no status" : response.status().name()) + ": " + response.statusMessage());
+                    + (response.status() == null ? "no status" : response.status().name()) + ": "
+                    + response.statusMessage());
         }
         if (meta.getInputsCount() == 0) {
             throw PeregrineException.badInput("model '" + model + "' metadata lists no inputs");
@@ -169,6 +170,7 @@ final class V2GrpcClient implements LoadClient {
 
     private static <Q extends MessageLite, R extends MessageOrBuilder> ServiceMethod<R, Q> method(String name,
             R answerType) {
-        return ServiceMethod.client(SERVICE, name, GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(answerType));
+        return ServiceMethod.client(SERVICE, name, GrpcMessageEncoder.encoder(),
+                GrpcMessageDecoder.decoder(answerType));
     }
 }

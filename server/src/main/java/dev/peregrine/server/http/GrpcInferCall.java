@@ -104,8 +104,8 @@ final class GrpcInferCall {
         }
         try {
             int max = (int) Math.min(limit, Integer.MAX_VALUE - 8);
-            body = PooledBody.allocate(PooledByteBufAllocator.DEFAULT, (int) Math.min(length > 0 ? length : UNKNOWN_LENGTH_START, max),
-                    max);
+            int initial = (int) Math.min(length > 0 ? length : UNKNOWN_LENGTH_START, max);
+            body = PooledBody.allocate(PooledByteBufAllocator.DEFAULT, initial, max);
         } catch (OutOfMemoryError e) {
             fail(GrpcStatus.UNAVAILABLE, "no memory left for request messages (" + e.getMessage() + "); retry later");
             return;
@@ -179,7 +179,8 @@ final class GrpcInferCall {
         }
         int headSize = head.getSerializedSize();
         int rawSize = raw.byteCount();
-        int fieldHeader = CodedOutputStream.computeTagSize(RAW_OUTPUT_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(rawSize);
+        int fieldHeader = CodedOutputStream.computeTagSize(RAW_OUTPUT_FIELD)
+                + CodedOutputStream.computeUInt32SizeNoTag(rawSize);
         long messageSize = (long) headSize + fieldHeader + rawSize;
         byte[] prefix = new byte[FRAME_HEADER_BYTES + headSize + fieldHeader];
         ByteBuffer.wrap(prefix).put((byte) 0).putInt((int) messageSize);

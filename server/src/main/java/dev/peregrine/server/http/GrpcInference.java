@@ -16,6 +16,10 @@ import dev.peregrine.server.grpc.v2.ModelMetadataRequest;
 import dev.peregrine.server.grpc.v2.ModelMetadataResponse;
 import dev.peregrine.server.grpc.v2.ModelReadyRequest;
 import dev.peregrine.server.grpc.v2.ModelReadyResponse;
+import dev.peregrine.server.grpc.v2.RepositoryIndexRequest;
+import dev.peregrine.server.grpc.v2.RepositoryIndexResponse;
+import dev.peregrine.server.grpc.v2.RepositoryModelLoadRequest;
+import dev.peregrine.server.grpc.v2.RepositoryModelUnloadRequest;
 import dev.peregrine.server.grpc.v2.ServerLiveRequest;
 import dev.peregrine.server.grpc.v2.ServerLiveResponse;
 import dev.peregrine.server.grpc.v2.ServerMetadataRequest;
@@ -79,10 +83,12 @@ final class GrpcInference {
 
     private final InferenceServices shared;
     private final ApiKeyAuth auth;
+    private final ModelRepository repository;
 
     GrpcInference(InferenceServices shared) {
         this.shared = shared;
         this.auth = shared.config().apiKey() == null ? null : new ApiKeyAuth(shared.config().apiKey());
+        this.repository = new ModelRepository(shared.registry());
     }
 
     /** A gRPC server (an HTTP/2 request handler) with every method of the service but ModelInfer registered. */
@@ -104,6 +110,18 @@ final class GrpcInference {
                         .setVersion(V2Handler.SERVER_VERSION).build()));
         unary(server, "ModelMetadata", ModelMetadataRequest.parser(),
                 req -> call(() -> metadata(req.getName())));
+        unary(server, "RepositoryIndex", RepositoryIndexRequest.parser(), req -> {
+            RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
+            for (ModelRepository.Entry e : repository.index(req.getReady())) {
+                b.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(e.name()).setVersion(e.version())
+                        .setState(e.state()).setReason(e.reason()));
+            }
+            return Future.succeededFuture(b.build());
+        });
+        unary(server, "RepositoryModelLoad", RepositoryModelLoadRequest.parser(), req -> Future.failedFuture(
+                ModelRepository.modelControlRefused("load", req.getModelName())));
+        unary(server, "RepositoryModelUnload", RepositoryModelUnloadRequest.parser(), req -> Future.failedFuture(
+                ModelRepository.modelControlRefused("unload", req.getModelName())));
         return server;
     }
 

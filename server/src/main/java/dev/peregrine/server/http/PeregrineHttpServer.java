@@ -4,6 +4,7 @@ import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.server.batch.MonotonicClock;
 import dev.peregrine.server.metrics.ServerMetrics;
 import dev.peregrine.server.model.ModelRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -207,6 +208,8 @@ public final class PeregrineHttpServer {
         V2Handler v2 = new V2Handler(inferenceServices());
         Handler<RoutingContext> auth = config.apiKey() == null ? RoutingContext::next : new ApiKeyAuth(config.apiKey());
         PooledBodies bodies = new PooledBodies(config.bodyLimitBytes());
+        PooledBodies repositoryBodies = new PooledBodies(V2Handler.REPOSITORY_BODY_LIMIT,
+                "repository requests are small JSON objects", PooledByteBufAllocator.DEFAULT);
 
         Router router = Router.router(v);
         if (config.corsOrigin() != null) {
@@ -246,6 +249,10 @@ public final class PeregrineHttpServer {
                 .handler(v2::beginInfer)
                 .handler(bodies::collectRaw)
                 .handler(v2::infer);
+        router.route("/v2/repository/*").handler(auth);
+        router.post("/v2/repository/index").handler(repositoryBodies::collectRaw).handler(v2::repositoryIndex);
+        router.post("/v2/repository/models/:name/load").handler(ctx -> v2.modelControl(ctx, "load"));
+        router.post("/v2/repository/models/:name/unload").handler(ctx -> v2.modelControl(ctx, "unload"));
 
         // The demo page: "/" and top-level static files only, so that API paths keep their 404/405 answers.
         router.getWithRegex("^/(?:[A-Za-z0-9_-]+\\.(?:html|js|css|svg|ico))?$")

@@ -28,20 +28,23 @@ final class PooledBodies {
     private static final int UNKNOWN_LENGTH_START = 64 * 1024;
 
     private final long bodyLimit;
+    private final String limitSource;
     private final ByteBufAllocator allocator;
 
     /**
-     * @param bodyLimit largest body in bytes
-     * @param allocator where the memory comes from (Netty's shared pool in the server)
+     * @param bodyLimit   largest body in bytes
+     * @param limitSource what sets the limit, for the 413 message (e.g. {@code --body-limit-mb})
+     * @param allocator   where the memory comes from (Netty's shared pool in the server)
      */
-    PooledBodies(long bodyLimit, ByteBufAllocator allocator) {
+    PooledBodies(long bodyLimit, String limitSource, ByteBufAllocator allocator) {
         this.bodyLimit = bodyLimit;
+        this.limitSource = limitSource;
         this.allocator = allocator;
     }
 
-    /** Bodies limited to {@code bodyLimit} bytes from Netty's shared pool of direct memory. */
+    /** Bodies limited to {@code bodyLimit} bytes ({@code --body-limit-mb}) from Netty's shared pool. */
     PooledBodies(long bodyLimit) {
-        this(bodyLimit, PooledByteBufAllocator.DEFAULT);
+        this(bodyLimit, "--body-limit-mb", PooledByteBufAllocator.DEFAULT);
     }
 
     /**
@@ -127,7 +130,7 @@ final class PooledBodies {
 
     private String tooLarge(String declared) {
         return "request body " + (declared == null ? "exceeds" : "of " + declared + " bytes exceeds")
-                + " the limit of " + bodyLimit + " bytes (--body-limit-mb)";
+                + " the limit of " + bodyLimit + " bytes (" + limitSource + ")";
     }
 
     private static long parseLength(String v) {

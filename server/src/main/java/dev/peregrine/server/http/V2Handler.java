@@ -6,6 +6,8 @@ import dev.peregrine.server.batch.Deadline;
 import dev.peregrine.server.model.ServedModel;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -32,9 +34,11 @@ final class V2Handler {
 
 
     private final InferenceServices shared;
+    private final ModelRepository repository;
 
     V2Handler(InferenceServices shared) {
         this.shared = shared;
+        this.repository = new ModelRepository(shared.registry());
     }
 
     /** {@code GET /v2}. */
@@ -57,6 +61,53 @@ final class V2Handler {
         } else {
             Responses.json(ctx.response(), 200, new JsonObject().put("ready", true));
         }
+    }
+
+    /** Largest body of a repository request (a small JSON object); more is 413. */
+    static final int REPOSITORY_BODY_LIMIT = 64 * 1024;
+
+    /**
+     * {@code POST /v2/repository/index}: the served models with their states (Triton's repository index, the
+     * protocol's way to list models); {@code {"ready": true}} in the body lists only the ready ones.
+     */
+    void repositoryIndex(RoutingContext ctx) {
+        List<PooledBody> bodies = PooledBodies.of(ctx);
+        boolean readyOnly;
+        try {
+            readyOnly = bodies != null && !bodies.isEmpty() && readyOnly(bodies.get(0).bytes());
+        } catch (PeregrineException e) {
+            ctx.fail(e);
+            return;
+        }
+        JsonArray out = new JsonArray();
+        for (ModelRepository.Entry e : repository.index(readyOnly)) {
+            JsonObject o = new JsonObject().put("name", e.name()).put("version", e.version()).put("state", e.state());
+            if (!e.reason().isEmpty()) {
+                o.put("reason", e.reason());
+            }
+            out.add(o);
+        }
+        Responses.send(ctx.response(), 200, Responses.JSON, out.toBuffer());
+    }
+
+    /** The {@code ready} flag of a repository index request body (empty: false). */
+    static boolean readyOnly(ByteBuffer body) throws PeregrineException {
+        if (!body.hasRemaining()) {
+            return false;
+        }
+        byte[] bytes = new byte[body.remaining()];
+        body.get(bytes);
+        try {
+            return Boolean.TRUE.equals(new JsonObject(Buffer.buffer(bytes)).getBoolean("ready"));
+        } catch (DecodeException | ClassCastException e) {
+            throw PeregrineException.badInput("the repository index request is not a JSON object like "
+                    + "{\"ready\": true}: " + e.getMessage());
+        }
+    }
+
+    /** {@code POST /v2/repository/models/{name}/load} and {@code .../unload}: refused, the models are fixed. */
+    void modelControl(RoutingContext ctx, String action) {
+        ctx.fail(ModelRepository.modelControlRefused(action, ctx.pathParam("name")));
     }
 
     /** {@code GET /v2/models/{name}}. */

@@ -10,6 +10,10 @@ import dev.peregrine.server.grpc.v2.ModelMetadataRequest;
 import dev.peregrine.server.grpc.v2.ModelMetadataResponse;
 import dev.peregrine.server.grpc.v2.ModelReadyRequest;
 import dev.peregrine.server.grpc.v2.ModelReadyResponse;
+import dev.peregrine.server.grpc.v2.RepositoryIndexRequest;
+import dev.peregrine.server.grpc.v2.RepositoryIndexResponse;
+import dev.peregrine.server.grpc.v2.RepositoryModelLoadRequest;
+import dev.peregrine.server.grpc.v2.RepositoryModelLoadResponse;
 import dev.peregrine.server.grpc.v2.ServerLiveRequest;
 import dev.peregrine.server.grpc.v2.ServerLiveResponse;
 import dev.peregrine.server.grpc.v2.ServerMetadataRequest;
@@ -107,6 +111,19 @@ class GrpcInferenceTest {
             assertThat(meta.getInputs(0).getShapeList()).containsExactly(-1L, 3L, 4L, 4L);
             assertThat(meta.getOutputs(0).getName()).isEqualTo("output0");
             assertThat(meta.getOutputs(0).getShapeList()).containsExactly(-1L, 2L, 3L);
+
+            RepositoryIndexResponse index = grpc.call("RepositoryIndex", RepositoryIndexRequest.newBuilder()
+                    .setReady(true).build(), RepositoryIndexResponse.getDefaultInstance()).answer();
+            assertThat(index.getModelsList()).singleElement().satisfies(m -> {
+                assertThat(m.getName()).isEqualTo("shapes");
+                assertThat(m.getVersion()).isEqualTo("1");
+                assertThat(m.getState()).isEqualTo("READY");
+            });
+            GrpcCalls.Result<RepositoryModelLoadResponse> load = grpc.call("RepositoryModelLoad",
+                    RepositoryModelLoadRequest.newBuilder().setModelName("shapes").build(),
+                    RepositoryModelLoadResponse.getDefaultInstance());
+            assertThat(load.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+            assertThat(load.message()).contains("explicit model control is not available");
 
             GrpcCalls.Result<ModelReadyResponse> unknown = grpc.call("ModelReady",
                     ModelReadyRequest.newBuilder().setName("nope").build(), ModelReadyResponse.getDefaultInstance());

@@ -10,6 +10,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,10 @@ class KServeRoutesTest extends DefaultServerTestBase {
                 .put("data", data);
     }
 
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     @Test
     void serverMetadataAndHealth() throws Exception {
         JsonObject meta = server.getNow("/v2").bodyAsJsonObject();
@@ -45,6 +50,36 @@ class KServeRoutesTest extends DefaultServerTestBase {
         assertThat(server.getNow("/v2/health/ready").statusCode()).isEqualTo(200);
         assertThat(server.getNow("/v2/models/shapes/ready").statusCode()).isEqualTo(200);
         assertThat(server.getNow("/v2/models/nope/ready").statusCode()).isEqualTo(404);
+    }
+
+    /** The repository index lists the served models with Triton's states; load and unload say why they cannot. */
+    @Test
+    void repositoryIndexListsModelsAndModelControlIsRefused() throws Exception {
+        HttpResponse<Buffer> all = server.postBytes("/v2/repository/index", "application/json", bytes(""));
+        assertThat(all.statusCode()).isEqualTo(200);
+        JsonObject shapes = all.bodyAsJsonArray().getJsonObject(0);
+        assertThat(shapes.getString("name")).isEqualTo("shapes");
+        assertThat(shapes.getString("version")).isEqualTo("1");
+        assertThat(shapes.getString("state")).isEqualTo("READY");
+        assertThat(all.bodyAsJsonArray()).hasSize(1);
+        assertThat(server.postBytes("/v2/repository/index", "application/json", bytes("{\"ready\": true}"))
+                .bodyAsJsonArray()).hasSize(1);
+
+        HttpResponse<Buffer> bad = server.postBytes("/v2/repository/index", "application/json", bytes("[1, 2]"));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.bodyAsString()).contains("not a JSON object");
+        HttpResponse<Buffer> big = server.postBytes("/v2/repository/index", "application/json",
+                bytes("{\"x\": \"" + "a".repeat(70_000) + "\"}"));
+        assertThat(big.statusCode()).isEqualTo(413);
+        assertThat(big.bodyAsString()).contains("repository requests are small JSON objects");
+
+        for (String action : new String[] {"load", "unload"}) {
+            HttpResponse<Buffer> r = server.postBytes("/v2/repository/models/shapes/" + action, "application/json",
+                    bytes(""));
+            assertThat(r.statusCode()).as(action).isEqualTo(422);
+            assertThat(r.bodyAsString()).contains("cannot " + action + " model 'shapes'")
+                    .contains("explicit model control is not available");
+        }
     }
 
     @Test

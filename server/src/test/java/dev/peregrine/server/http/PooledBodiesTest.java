@@ -79,7 +79,7 @@ class PooledBodiesTest {
                 return false;
             }
         };
-        int port = serve(vertx, new PooledBodies(1 << 20, exhausted));
+        int port = serve(vertx, new PooledBodies(1 << 20, "--body-limit-mb", exhausted));
         HttpResponse<Buffer> r = post(vertx, port, new byte[1000]);
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.bodyAsString()).startsWith("no memory left for request bodies").endsWith("retry later");
