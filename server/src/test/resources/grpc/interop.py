@@ -38,12 +38,18 @@ raw = resp.raw_output_contents[0]
 report("infer", model=resp.model_name, id=resp.id, name=resp.outputs[0].name, datatype=resp.outputs[0].datatype,
        shape=list(resp.outputs[0].shape), data=list(struct.unpack("<%df" % (len(raw) // 4), raw)))
 
+index = stub.RepositoryIndex(pb.RepositoryIndexRequest(ready=True), timeout=30)
+report("repository", models=[[m.name, m.version, m.state] for m in index.models])
+
 bad = pb.ModelInferRequest(model_name="shapes")
 tensor = bad.inputs.add()
 tensor.name, tensor.datatype = "images", "INT8"
 tensor.shape.extend([1, 3, 4, 4])
 for check, call in [("bad-datatype", lambda: stub.ModelInfer(bad, timeout=30)),
-                    ("unknown-model", lambda: stub.ModelReady(pb.ModelReadyRequest(name="nope"), timeout=30))]:
+                    ("unknown-model", lambda: stub.ModelReady(pb.ModelReadyRequest(name="nope"), timeout=30)),
+                    ("load", lambda: stub.RepositoryModelLoad(pb.RepositoryModelLoadRequest(model_name="shapes"),
+                                                              timeout=30)),
+                    ("gzip", lambda: stub.ModelInfer(req, timeout=30, compression=grpc.Compression.Gzip))]:
     try:
         call()
         report(check, code="OK", details="")

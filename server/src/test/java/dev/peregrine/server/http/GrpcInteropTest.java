@@ -108,6 +108,13 @@ class GrpcInteropTest {
             assertThat(checks.get("bad-datatype").getString("code")).isEqualTo("INVALID_ARGUMENT");
             assertThat(checks.get("bad-datatype").getString("details")).contains("datatype FP32");
             assertThat(checks.get("unknown-model").getString("code")).isEqualTo("NOT_FOUND");
+            assertThat(checks.get("repository").getJsonArray("models").encode())
+                    .isEqualTo("[[\"shapes\",\"1\",\"READY\"]]");
+            assertThat(checks.get("load").getString("code")).isEqualTo("FAILED_PRECONDITION");
+            assertThat(checks.get("load").getString("details")).contains("explicit model control is not available");
+            // C core's gzip message gets the status that says so, and the answer advertises identity
+            assertThat(checks.get("gzip").getString("code")).isEqualTo("UNIMPLEMENTED");
+            assertThat(checks.get("gzip").getString("details")).contains("compressed messages are not supported");
         }
     }
 }
