@@ -71,6 +71,7 @@ public final class PeregrineHttpServer {
         this.tensors = tensors;
         this.recorder = MetricsRecorder.of(metrics);
         metrics.registerRequestBodyGauges(PooledBody::liveBuffers, PooledBody::liveBytes);
+        metrics.registerTensorOutputGauges(TensorBytes::live, TensorBytes::liveBytes);
         this.clock = MonotonicClock.SYSTEM;
         this.admission = new Admission(config.admissionBytes());
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TensorBytes {
     private static final AtomicLong LIVE = new AtomicLong();
+    private static final AtomicLong LIVE_BYTES = new AtomicLong();
 
     private final ByteBuf buf;
     private final int floats;
@@ -30,6 +31,7 @@ final class TensorBytes {
         this.buf = buf;
         this.floats = floats;
         LIVE.incrementAndGet();
+        LIVE_BYTES.addAndGet(byteCount());
     }
 
     /**
@@ -97,11 +99,17 @@ final class TensorBytes {
     void release() {
         if (buf.release()) {
             LIVE.decrementAndGet();
+            LIVE_BYTES.addAndGet(-byteCount());
         }
     }
 
-    /** Output buffers not yet returned to the pool, in the whole process (leak tests). */
+    /** Output buffers not yet returned to the pool, in the whole process (metrics and leak tests). */
     static long live() {
         return LIVE.get();
+    }
+
+    /** Bytes those buffers hold. */
+    static long liveBytes() {
+        return LIVE_BYTES.get();
     }
 }

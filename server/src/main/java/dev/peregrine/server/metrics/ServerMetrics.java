@@ -41,6 +41,8 @@ import java.util.function.Supplier;
  *   <li>{@code peregrine_rejected_total{model,reason}}: admission refusals;</li>
  *   <li>{@code peregrine_dropped_total{model,reason}}: accepted requests that never ran (expired, cancelled,
  *       shutdown);</li>
+ *   <li>{@code peregrine_request_bodies}, {@code peregrine_tensor_outputs} (and {@code ..._memory_bytes}): pooled
+ *       native memory of request bodies and inference outputs;</li>
  *   <li>{@code process_resident_memory_bytes}: RSS from {@code /proc/self/status} (absent off Linux);</li>
  *   <li>{@code peregrine_gpu_memory_used_bytes{device}}: per CUDA device serving a model ({@link GpuMemoryGauges});</li>
  *   <li>JVM memory, threads, CPU and uptime from Micrometer's binders.</li>
@@ -203,6 +205,21 @@ public final class ServerMetrics {
                 .register(registry);
         Gauge.builder("peregrine.request.bodies.memory", () -> bytes.getAsLong())
                 .description("Pooled native memory held by request bodies")
+                .baseUnit("bytes")
+                .register(registry);
+    }
+
+    /**
+     * Registers the gauges of the pooled native memory that holds the Open Inference Protocol's output tensors from
+     * the batch until their answer is written ({@code peregrine_tensor_outputs} and
+     * {@code peregrine_tensor_outputs_memory_bytes}); registering again keeps the first.
+     */
+    public void registerTensorOutputGauges(LongSupplier outputs, LongSupplier bytes) {
+        Gauge.builder("peregrine.tensor.outputs", () -> outputs.getAsLong())
+                .description("Inference output tensors held in pooled native memory")
+                .register(registry);
+        Gauge.builder("peregrine.tensor.outputs.memory", () -> bytes.getAsLong())
+                .description("Pooled native memory held by inference output tensors")
                 .baseUnit("bytes")
                 .register(registry);
     }

@@ -12,9 +12,11 @@ class TensorBytesTest {
     @Test
     void valuesAreLittleEndianFloatsInNativeMemoryAndGoBackWithTheLastReference() throws Exception {
         long before = TensorBytes.live();
+        long bytesBefore = TensorBytes.liveBytes();
         float[] values = {1.5f, -2.25f, 3e-8f, Float.MAX_VALUE};
         TensorBytes t = TensorBytes.of(values);
         assertThat(TensorBytes.live()).isEqualTo(before + 1);
+        assertThat(TensorBytes.liveBytes()).isEqualTo(bytesBefore + 16);
         assertThat(t.floatCount()).isEqualTo(4);
         assertThat(t.byteCount()).isEqualTo(16);
         assertThat(t.toArray()).containsExactly(values);
@@ -36,5 +38,6 @@ class TensorBytesTest {
         assertThat(TensorBytes.live()).isEqualTo(before + 1);
         t.release();
         assertThat(TensorBytes.live()).isEqualTo(before);
+        assertThat(TensorBytes.liveBytes()).isEqualTo(bytesBefore);
     }
 }

@@ -79,6 +79,17 @@ class ServerMetricsTest {
     }
 
     @Test
+    void nativeMemoryGaugesOfBodiesAndOutputs() {
+        ServerMetrics m = new ServerMetrics();
+        m.registerRequestBodyGauges(() -> 2, () -> 4096);
+        m.registerTensorOutputGauges(() -> 1, () -> 75600);
+        assertThat(m.scrape()).contains("peregrine_request_bodies 2.0")
+                .contains("peregrine_request_bodies_memory_bytes 4096.0")
+                .contains("peregrine_tensor_outputs 1.0")
+                .contains("peregrine_tensor_outputs_memory_bytes 75600.0");
+    }
+
+    @Test
     void rssGaugeIsAbsentWithoutProcStatus() {
         ServerMetrics m = metrics(tmp.resolve("missing"));
         assertThat(m.scrape()).doesNotContain("process_resident_memory_bytes").contains("jvm_threads_live_threads");
