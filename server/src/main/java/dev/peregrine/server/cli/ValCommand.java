@@ -17,6 +17,7 @@ import dev.peregrine.exporter.Exporter;
 import dev.peregrine.exporter.ProgressListener;
 import dev.peregrine.server.model.ModelArtifact;
 import dev.peregrine.server.model.ModelFiles;
+import dev.peregrine.server.model.ModelFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -90,7 +91,7 @@ public final class ValCommand implements Callable<Integer> {
         Path exported = null;
         try {
             ModelArtifact artifact;
-            boolean checkpoint = model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt");
+            boolean checkpoint = ModelFormat.of(model) == ModelFormat.PT;
             if (checkpoint && imgsz != null) { // the export cache holds the checkpoint's own size only
                 exported = Files.createTempDirectory("peregrine-val");
                 artifact = new ModelArtifact(model, exportCheckpoint(exported.resolve("model.onnx"), out),

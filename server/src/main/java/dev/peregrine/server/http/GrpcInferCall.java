@@ -2,6 +2,7 @@ package dev.peregrine.server.http;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import dev.peregrine.engines.PeregrineException;
 import dev.peregrine.server.grpc.v2.ModelInferResponse;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.MultiMap;
@@ -53,8 +54,8 @@ final class GrpcInferCall {
     private final long maxMessageBytes;
     private PooledBody body;
     private long received;
+    /** Answered or reset: set once, when the call's body reference is given back. */
     private boolean answered;
-    private boolean released;
     private Runnable onReset = () -> { };
 
     /**
@@ -95,8 +96,7 @@ final class GrpcInferCall {
      * that says why, and {@code onMessage} is not called.
      */
     void read(Consumer<ByteBuffer> onMessage) {
-        String declared = request.getHeader("content-length");
-        long length = declared == null ? -1 : parseLength(declared);
+        long length = PooledBody.declaredLength(request);
         long limit = maxMessageBytes + FRAME_HEADER_BYTES;
         if (length > limit) {
             fail(GrpcStatus.RESOURCE_EXHAUSTED, tooLarge(length - FRAME_HEADER_BYTES));
@@ -106,8 +106,8 @@ final class GrpcInferCall {
             int max = (int) Math.min(limit, Integer.MAX_VALUE - 8);
             int initial = (int) Math.min(length > 0 ? length : UNKNOWN_LENGTH_START, max);
             body = PooledBody.allocate(PooledByteBufAllocator.DEFAULT, initial, max);
-        } catch (OutOfMemoryError e) {
-            fail(GrpcStatus.UNAVAILABLE, "no memory left for request messages (" + e.getMessage() + "); retry later");
+        } catch (PeregrineException e) { // out of direct memory
+            fail(GrpcStatus.UNAVAILABLE, e.getMessage());
             return;
         }
         request.handler(chunk -> {
@@ -196,13 +196,13 @@ final class GrpcInferCall {
         }
         HttpServerResponse r = headers(request.response());
         r.putTrailer("grpc-status", "0");
-        try {
-            // Two writes, never one composed buffer: the prefix is on the heap, the output in native memory.
+        // Two writes, never one composed buffer: the prefix is on the heap, the output in native memory.
+        boolean written = write(() -> {
             r.write(Buffer.buffer(prefix));
             r.end(BufferInternal.buffer(raw.asByteBuf())).onComplete(ar -> raw.release());
-        } catch (IllegalStateException closed) {
+        });
+        if (!written) {
             raw.release();
-            LOG.debug("gRPC call already closed: {}", closed.getMessage());
         }
     }
 
@@ -237,9 +237,9 @@ final class GrpcInferCall {
         }
     }
 
+    /** Gives the call's body reference back; called once, by whichever of begin and reset comes first. */
     private void release() {
-        if (!released && body != null) {
-            released = true;
+        if (body != null) {
             body.release();
         }
     }
@@ -249,26 +249,20 @@ final class GrpcInferCall {
                 .putHeader("grpc-accept-encoding", "identity");
     }
 
-    /** Writes unless the stream closed meanwhile (a client may reset it at any time). */
-    private static void write(Runnable write) {
+    /** Writes unless the stream closed meanwhile (a client may reset it at any time); false when it had. */
+    private static boolean write(Runnable write) {
         try {
             write.run();
+            return true;
         } catch (IllegalStateException closed) {
             LOG.debug("gRPC call already closed: {}", closed.getMessage());
+            return false;
         }
     }
 
     private String tooLarge(long bytes) {
         return "request message of " + bytes + " bytes exceeds the limit of " + maxMessageBytes
                 + " bytes (--body-limit-mb)";
-    }
-
-    private static long parseLength(String v) {
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /**

@@ -93,9 +93,10 @@ final class GrpcInference {
 
     /** A gRPC server (an HTTP/2 request handler) with every method of the service but ModelInfer registered. */
     GrpcServer server(Vertx vertx) {
-        // Messages may be as large as a REST body; gRPC's usual 4 MiB would refuse a 640x640 batch of 2.
+        // Vert.x collects these messages on the heap: they are small (ModelInfer, the large one, is read by
+        // GrpcInferCall), so a small limit keeps a caller from making them tensor-sized.
         GrpcServer server = GrpcServer.server(vertx, new GrpcServerOptions()
-                .setMaxMessageSize(shared.config().bodyLimitBytes()));
+                .setMaxMessageSize(V2Handler.SMALL_REQUEST_LIMIT));
         unary(server, "ServerLive", ServerLiveRequest.parser(), req -> Future.succeededFuture(
                 ServerLiveResponse.newBuilder().setLive(true).build()));
         unary(server, "ServerReady", ServerReadyRequest.parser(), req -> Future.succeededFuture(

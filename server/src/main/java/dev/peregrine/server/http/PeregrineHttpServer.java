@@ -209,7 +209,7 @@ public final class PeregrineHttpServer {
         V2Handler v2 = new V2Handler(inferenceServices());
         Handler<RoutingContext> auth = config.apiKey() == null ? RoutingContext::next : new ApiKeyAuth(config.apiKey());
         PooledBodies bodies = new PooledBodies(config.bodyLimitBytes());
-        PooledBodies repositoryBodies = new PooledBodies(V2Handler.REPOSITORY_BODY_LIMIT,
+        PooledBodies repositoryBodies = new PooledBodies(V2Handler.SMALL_REQUEST_LIMIT,
                 "repository requests are small JSON objects", PooledByteBufAllocator.DEFAULT);
 
         Router router = Router.router(v);

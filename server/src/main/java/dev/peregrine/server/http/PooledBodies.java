@@ -69,10 +69,9 @@ final class PooledBodies {
     private void collect(RoutingContext ctx, String partName) {
         boolean multipart = partName != null;
         HttpServerRequest request = ctx.request();
-        String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        long length = declared == null ? -1 : parseLength(declared);
+        long length = PooledBody.declaredLength(request);
         if (length > bodyLimit) {
-            ctx.fail(new PeregrineException(ErrorCode.TOO_LARGE, tooLarge(declared)));
+            ctx.fail(new PeregrineException(ErrorCode.TOO_LARGE, tooLarge(length)));
             return;
         }
         BodyState state = new BodyState(ctx);
@@ -118,7 +117,7 @@ final class PooledBodies {
             }
             state.received += chunk.length();
             if (state.received > bodyLimit) {
-                state.fail(new PeregrineException(ErrorCode.TOO_LARGE, tooLarge(null)));
+                state.fail(new PeregrineException(ErrorCode.TOO_LARGE, tooLarge(-1)));
             } else if (raw != null) {
                 raw.append(chunk);
             }
@@ -128,17 +127,10 @@ final class PooledBodies {
         request.resume();
     }
 
-    private String tooLarge(String declared) {
-        return "request body " + (declared == null ? "exceeds" : "of " + declared + " bytes exceeds")
+    /** The 413 message, naming the declared length when there is one. */
+    private String tooLarge(long declared) {
+        return "request body " + (declared < 0 ? "exceeds" : "of " + declared + " bytes exceeds")
                 + " the limit of " + bodyLimit + " bytes (" + limitSource + ")";
-    }
-
-    private static long parseLength(String v) {
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            return -1; // the HTTP codec rejects malformed lengths; treat as unknown here
-        }
     }
 
     /** Progress of one request's body and the buffers it owns. Touched only on the event loop. */
@@ -165,9 +157,8 @@ final class PooledBodies {
                 PooledBody body = PooledBody.allocate(allocator, Math.min(initialBytes, max), max);
                 bodies.add(body);
                 return body;
-            } catch (OutOfMemoryError e) {
-                fail(new PeregrineException(ErrorCode.OVERLOADED, "no memory left for request bodies ("
-                        + e.getMessage() + "); retry later"));
+            } catch (PeregrineException e) {
+                fail(e);
                 return null;
             }
         }

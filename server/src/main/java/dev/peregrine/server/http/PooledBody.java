@@ -1,8 +1,12 @@
 package dev.peregrine.server.http;
 
 import io.netty.buffer.ByteBuf;
+import dev.peregrine.engines.ErrorCode;
+import dev.peregrine.engines.PeregrineException;
 import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,10 +41,29 @@ final class PooledBody {
      *
      * @param initialBytes expected size (e.g. the declared Content-Length), allocated up front
      * @param maxBytes     the body limit: appending beyond it fails
-     * @throws OutOfMemoryError when the allocator has no direct memory left (the caller answers 503)
+     * @throws PeregrineException OVERLOADED when the allocator has no direct memory left (503, retry)
      */
-    static PooledBody allocate(ByteBufAllocator allocator, int initialBytes, int maxBytes) {
-        return new PooledBody(allocator.directBuffer(initialBytes, maxBytes));
+    static PooledBody allocate(ByteBufAllocator allocator, int initialBytes, int maxBytes)
+            throws PeregrineException {
+        try {
+            return new PooledBody(allocator.directBuffer(initialBytes, maxBytes));
+        } catch (OutOfMemoryError e) {
+            throw new PeregrineException(ErrorCode.OVERLOADED, "no memory left for request bodies ("
+                    + e.getMessage() + "); retry later");
+        }
+    }
+
+    /** The request's declared {@code Content-Length}, or -1 when it declares none (or a malformed one). */
+    static long declaredLength(HttpServerRequest request) {
+        String v = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (v == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return -1; // the HTTP codec rejects malformed lengths; treat as unknown here
+        }
     }
 
     /** Appends a received chunk. Event loop only, before the body is handed on. */

@@ -63,8 +63,11 @@ final class V2Handler {
         }
     }
 
-    /** Largest body of a repository request (a small JSON object); more is 413. */
-    static final int REPOSITORY_BODY_LIMIT = 64 * 1024;
+    /**
+     * Largest request that carries no tensor: a repository index body, a gRPC health, metadata or repository
+     * message. More is 413 / RESOURCE_EXHAUSTED, so that such calls cannot hold tensor-sized buffers.
+     */
+    static final int SMALL_REQUEST_LIMIT = 64 * 1024;
 
     /**
      * {@code POST /v2/repository/index}: the served models with their states (Triton's repository index, the

@@ -200,13 +200,8 @@ public final class ServerMetrics {
      * registering again keeps the first.
      */
     public void registerRequestBodyGauges(LongSupplier bodies, LongSupplier bytes) {
-        Gauge.builder("peregrine.request.bodies", () -> bodies.getAsLong())
-                .description("Request bodies (images, tensor requests) held in pooled native memory")
-                .register(registry);
-        Gauge.builder("peregrine.request.bodies.memory", () -> bytes.getAsLong())
-                .description("Pooled native memory held by request bodies")
-                .baseUnit("bytes")
-                .register(registry);
+        registerNativeMemoryGauges("peregrine.request.bodies", "request bodies (images, tensor requests)", bodies,
+                bytes);
     }
 
     /**
@@ -215,11 +210,16 @@ public final class ServerMetrics {
      * {@code peregrine_tensor_outputs_memory_bytes}); registering again keeps the first.
      */
     public void registerTensorOutputGauges(LongSupplier outputs, LongSupplier bytes) {
-        Gauge.builder("peregrine.tensor.outputs", () -> outputs.getAsLong())
-                .description("Inference output tensors held in pooled native memory")
+        registerNativeMemoryGauges("peregrine.tensor.outputs", "inference output tensors", outputs, bytes);
+    }
+
+    /** A count gauge {@code name} and a bytes gauge {@code name.memory} of buffers in pooled native memory. */
+    private void registerNativeMemoryGauges(String name, String what, LongSupplier count, LongSupplier bytes) {
+        Gauge.builder(name, () -> count.getAsLong())
+                .description("Buffers of " + what + " held in pooled native memory")
                 .register(registry);
-        Gauge.builder("peregrine.tensor.outputs.memory", () -> bytes.getAsLong())
-                .description("Pooled native memory held by inference output tensors")
+        Gauge.builder(name + ".memory", () -> bytes.getAsLong())
+                .description("Pooled native memory held by " + what)
                 .baseUnit("bytes")
                 .register(registry);
     }

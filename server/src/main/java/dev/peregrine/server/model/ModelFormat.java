@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** The model files the server serves, told apart by extension (case-insensitive). */
-enum ModelFormat {
+public enum ModelFormat {
     /** An ONNX model, opened directly on any device (ONNX Runtime). */
     ONNX(".onnx"),
     /** A Peregrine TensorRT engine file, opened directly; CUDA devices only. */
@@ -25,7 +25,7 @@ enum ModelFormat {
      *
      * @throws PeregrineException UNSUPPORTED for any other extension, naming the file and the ones served
      */
-    static ModelFormat of(Path file) throws PeregrineException {
+    public static ModelFormat of(Path file) throws PeregrineException {
         Path name = file.getFileName();
         String lower = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
         for (ModelFormat f : values()) {
